@@ -1,0 +1,127 @@
+//! Demo data for `shequn serve --demo`: a brand to click through and a second brand that
+//! the isolation tests use. Seeded once; a second start finds the brand and does nothing.
+
+use shequn_domain::{BrandId, Email, Name, RegionId, Role, Slug, StoreCode, StoreId};
+
+use crate::clock::now_ms;
+use crate::secrets::hash_password;
+use crate::storage::db::Tx;
+use crate::storage::staff::NewStaff;
+use crate::storage::stores::NewStore;
+use crate::storage::{orgs, regions, staff, stores};
+use crate::{AppError, Db};
+
+pub const DEMO_PASSWORD: &str = "shequn-demo-2026";
+
+/// The logins the demo prints and the README lists: (email, role, where).
+pub const DEMO_LOGINS: [(&str, &str, &str); 5] = [
+    ("admin@demo.shequn.test", "brand_admin", "demo brand"),
+    ("east@demo.shequn.test", "region_manager", "华东大区"),
+    ("manager.sh001@demo.shequn.test", "store_manager", "上海南京西路店 SH-001"),
+    ("guide01@demo.shequn.test", "shop_guide", "上海南京西路店 SH-001"),
+    ("admin@other.shequn.test", "brand_admin", "other brand"),
+];
+
+const REGIONS: [&str; 3] = ["华东大区", "华南大区", "华北大区"];
+const STORES: [(usize, &str, &str, &str); 12] = [
+    (0, "SH-001", "上海南京西路店", "上海市静安区南京西路 1266 号"),
+    (0, "HZ-001", "杭州湖滨店", "杭州市上城区湖滨路 88 号"),
+    (0, "SZ-001", "苏州观前街店", "苏州市姑苏区观前街 168 号"),
+    (0, "NJ-001", "南京新街口店", "南京市秦淮区中山南路 1 号"),
+    (1, "GZ-001", "广州天河城店", "广州市天河区天河路 208 号"),
+    (1, "SZN-001", "深圳万象城店", "深圳市罗湖区宝安南路 1881 号"),
+    (1, "XM-001", "厦门中山路店", "厦门市思明区中山路 200 号"),
+    (1, "FZ-001", "福州东街口店", "福州市鼓楼区八一七北路 88 号"),
+    (2, "BJ-001", "北京三里屯店", "北京市朝阳区三里屯路 19 号"),
+    (2, "TJ-001", "天津滨江道店", "天津市和平区滨江道 208 号"),
+    (2, "QD-001", "青岛台东店", "青岛市市北区台东三路 77 号"),
+    (2, "JN-001", "济南泉城路店", "济南市历下区泉城路 188 号"),
+];
+const GUIDE_NAMES: [&str; 40] = [
+    "王芳", "李娜", "张敏", "刘洋", "陈静", "杨丽", "赵磊", "黄婷", "周杰", "吴倩",
+    "徐明", "孙悦", "胡佳", "朱琳", "高翔", "林晨", "何雪", "郭涛", "马骏", "罗兰",
+    "梁爽", "宋雨", "郑凯", "谢菲", "韩梅", "唐宁", "冯博", "于洁", "董浩", "萧然",
+    "程诚", "曹颖", "袁野", "邓超", "许晴", "傅琪", "沈璐", "曾毅", "彭程", "吕薇",
+];
+
+fn parse<T>(r: Result<T, shequn_domain::DomainError>) -> Result<T, AppError> {
+    r.map_err(|e| AppError::Internal(format!("demo data is invalid: {e}")))
+}
+
+/// Seeds the demo brands unless the `demo` brand exists. Returns whether it seeded.
+pub async fn seed(db: &Db) -> Result<bool, AppError> {
+    let mut tx = db.read().await?;
+    let exists = orgs::find_by_slug(&mut tx, "demo").await?.is_some();
+    tx.commit().await?;
+    if exists {
+        return Ok(false);
+    }
+    // One hash for every demo account: demo data is public anyway, and 45 argon2 runs
+    // would slow the first start by seconds.
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let demo = brand(&mut tx, "demo", "社群演示品牌 Demo Brand", now).await?;
+    let mut region_ids = Vec::new();
+    for name in REGIONS {
+        region_ids.push(RegionId(regions::insert(&mut tx, demo, &parse(Name::parse("name", name))?, now).await?.id));
+    }
+    let mut store_ids = Vec::new();
+    for (region, code, name, address) in STORES {
+        let code = parse(StoreCode::parse("code", code))?;
+        let name = parse(Name::parse("name", name))?;
+        let new = NewStore { region: region_ids[region], code: &code, name: &name, address };
+        store_ids.push(StoreId(stores::insert(&mut tx, demo, &new, now).await?.id));
+    }
+    hire(&mut tx, demo, "admin@demo.shequn.test", "演示管理员", Role::BrandAdmin, None, None, &hash, now).await?;
+    for (i, (r, local)) in region_ids.iter().zip(["east", "south", "north"]).enumerate() {
+        let email = format!("{local}@demo.shequn.test");
+        let name = format!("{}经理", REGIONS[i]);
+        hire(&mut tx, demo, &email, &name, Role::RegionManager, Some(*r), None, &hash, now).await?;
+    }
+    for (i, s) in store_ids.iter().enumerate() {
+        let email = format!("manager.{}@demo.shequn.test", STORES[i].1.to_lowercase().replace('-', ""));
+        let name = format!("{}店长", STORES[i].2);
+        hire(&mut tx, demo, &email, &name, Role::StoreManager, None, Some(*s), &hash, now).await?;
+    }
+    for (i, name) in GUIDE_NAMES.iter().enumerate() {
+        let email = format!("guide{:02}@demo.shequn.test", i + 1);
+        let store = store_ids[i % store_ids.len()];
+        hire(&mut tx, demo, &email, name, Role::ShopGuide, None, Some(store), &hash, now).await?;
+    }
+
+    let other = brand(&mut tx, "other", "另一个品牌 Other Brand", now).await?;
+    let r = RegionId(regions::insert(&mut tx, other, &parse(Name::parse("name", "西南大区"))?, now).await?.id);
+    let code = parse(StoreCode::parse("code", "CD-001"))?;
+    let name = parse(Name::parse("name", "成都春熙路店"))?;
+    let new = NewStore { region: r, code: &code, name: &name, address: "成都市锦江区春熙路 9 号" };
+    let s = StoreId(stores::insert(&mut tx, other, &new, now).await?.id);
+    hire(&mut tx, other, "admin@other.shequn.test", "另一品牌管理员", Role::BrandAdmin, None, None, &hash, now).await?;
+    hire(&mut tx, other, "guide@other.shequn.test", "成都导购", Role::ShopGuide, None, Some(s), &hash, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn brand(tx: &mut Tx, slug: &str, name: &str, now: i64) -> Result<BrandId, AppError> {
+    let slug = parse(Slug::parse("slug", slug))?;
+    let name = parse(Name::parse("name", name))?;
+    Ok(BrandId(orgs::insert(tx, &slug, &name, now).await?.id))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn hire(
+    tx: &mut Tx,
+    brand: BrandId,
+    email: &str,
+    name: &str,
+    role: Role,
+    region: Option<RegionId>,
+    store: Option<StoreId>,
+    hash: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let email = parse(Email::parse("email", email))?;
+    let new = NewStaff { email: &email, display_name: name, role, region, store, password_hash: hash };
+    staff::insert(tx, brand, &new, now).await?;
+    Ok(())
+}
