@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod auth;
+pub mod brands;
 pub mod demo;
 pub mod housekeeping;
 pub mod regions;

@@ -1,0 +1,180 @@
+//! The `shequn` command line: `serve`, `migrate`, `demo`. Every subcommand that touches data
+//! takes the same `--data-dir` / `--database-url` options.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use shequn_app::usecases::demo;
+use shequn_app::{Db, DbConfig};
+
+use crate::http::state::{AppState, ServerOptions};
+
+#[derive(Debug, Parser)]
+#[command(name = "shequn", version, about = "shequn (社群): community commerce for brands, stores, shop guides and KOCs")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API and web console (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DbArgs),
+    /// Seed the demo brands (slug `demo` and `other`) if absent, print the logins, and exit.
+    Demo(DbArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Directory of the embedded SQLite database (used when no --database-url is given).
+    #[arg(long, env = "SHEQUN_DATA_DIR", default_value = "./shequn-data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db); replaces the embedded SQLite database.
+    #[arg(long, env = "SHEQUN_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn config(&self) -> anyhow::Result<DbConfig> {
+        match &self.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(DbConfig::Postgres(url.clone()))
+            }
+            Some(_) => bail!("--database-url must start with postgres:// or postgresql://"),
+            None => Ok(DbConfig::SqliteDir(self.data_dir.clone())),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.database_url {
+            Some(_) => "PostgreSQL".to_owned(),
+            None => format!("SQLite in {}", self.data_dir.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SHEQUN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Seed the demo brands on first start and print their logins.
+    #[arg(long, env = "SHEQUN_DEMO")]
+    pub demo: bool,
+    /// Mark cookies Secure (set when the console is served over HTTPS, e.g. behind a proxy).
+    #[arg(long, env = "SHEQUN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Login attempts allowed per account per minute.
+    #[arg(long, env = "SHEQUN_LOGIN_PER_ACCOUNT_PER_MIN", default_value_t = 5)]
+    pub login_per_account_per_min: u32,
+    /// Login attempts allowed per client IP per minute.
+    #[arg(long, env = "SHEQUN_LOGIN_PER_IP_PER_MIN", default_value_t = 30)]
+    pub login_per_ip_per_min: u32,
+    /// Log filter, e.g. `info` or `shequn=debug,tower_http=info`.
+    #[arg(long, env = "SHEQUN_LOG", default_value = "info")]
+    pub log: String,
+    /// Log format.
+    #[arg(long, env = "SHEQUN_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(db) => {
+            let database = open(&db).await?;
+            database.close().await;
+            println!("migrations applied ({})", db.describe());
+            Ok(())
+        }
+        Command::Demo(db) => {
+            let database = open(&db).await?;
+            seed_demo(&database).await?;
+            database.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> anyhow::Result<Db> {
+    Db::open(&db.config()?)
+        .await
+        .with_context(|| format!("could not open the database ({})", db.describe()))
+}
+
+async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    let seeded = demo::seed(db).await.context("seeding demo data")?;
+    println!(
+        "{}",
+        if seeded { "Demo data seeded." } else { "Demo data already present." }
+    );
+    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+    for (email, role, place) in demo::DEMO_LOGINS {
+        println!("  {email:<34} {role:<15} {place}");
+    }
+    Ok(())
+}
+
+fn init_logging(filter: &str, format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // try_init: a second init (tests) is harmless.
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(&args.log, &args.log_format);
+    let db = open(&args.db).await?;
+    if args.demo {
+        seed_demo(&db).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("could not listen on {}", args.addr))?;
+    let options = ServerOptions {
+        login_per_account_per_min: args.login_per_account_per_min,
+        login_per_ip_per_min: args.login_per_ip_per_min,
+        secure_cookies: args.secure_cookies,
+    };
+    let state = AppState::new(db.clone(), options);
+    println!("shequn listening on http://{} ({})", listener.local_addr()?, args.db.describe());
+    tracing::info!(addr = %args.addr, "listening");
+    crate::http::serve(listener, state, shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: draining requests");
+}

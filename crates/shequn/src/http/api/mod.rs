@@ -1,0 +1,86 @@
+//! The JSON API under `/api/v1`, one module per resource. Each module's `router()` returns
+//! an `OpenApiRouter`, so a route cannot exist without its OpenAPI description.
+
+pub mod auth;
+pub mod regions;
+pub mod staff;
+pub mod stores;
+pub mod tokens;
+
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+use super::state::AppState;
+
+/// UTC instant as RFC 3339 with milliseconds, e.g. `2026-11-23T22:35:48.123Z`.
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shequn API",
+        description = "Community commerce: brands, regions, stores and staff. Errors are RFC 9457 problem+json with a stable `code`. Lists are cursor-paginated (`limit` 1-200, default 50; pass `next_cursor` back as `cursor`). Creating POSTs accept an `Idempotency-Key` header.",
+        version = "1"
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(super::problem::Problem, super::problem::FieldError)),
+    tags(
+        (name = "auth", description = "Logging in and the caller"),
+        (name = "tokens", description = "API tokens"),
+        (name = "regions", description = "Regions (大区)"),
+        (name = "stores", description = "Stores (门店)"),
+        (name = "staff", description = "Staff: admins, managers, shop guides (导购)"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Routes that need a bearer token.
+pub fn protected() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::protected_router())
+        .merge(tokens::router())
+        .merge(regions::router())
+        .merge(stores::router())
+        .merge(staff::router())
+}
+
+/// Routes open to anonymous callers.
+pub fn public() -> OpenApiRouter<AppState> {
+    auth::public_router()
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageOf<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> PageOf<T> {
+    pub fn map<R>(page: shequn_app::usecases::Page<R>, f: impl Fn(R) -> T) -> Self {
+        PageOf {
+            items: page.items.into_iter().map(f).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}

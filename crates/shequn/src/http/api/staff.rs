@@ -1,0 +1,141 @@
+//! `/api/v1/staff`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use shequn_app::storage::staff::StaffRow;
+use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
+use shequn_domain::{RegionId, StaffId, StoreId};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{rfc3339, PageOf};
+use crate::http::auth::Caller;
+use crate::http::extract::{ApiJson, ApiQuery, IdPath};
+use crate::http::problem::{ApiError, Problem};
+use crate::http::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_staff, create_staff))
+        .routes(routes!(get_staff, update_staff))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffOut {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    /// brand_admin, region_manager, store_manager or shop_guide.
+    pub role: String,
+    /// Set for region managers.
+    pub region_id: Option<i64>,
+    /// Set for store managers and shop guides.
+    pub store_id: Option<i64>,
+    pub active: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<StaffRow> for StaffOut {
+    fn from(r: StaffRow) -> Self {
+        StaffOut {
+            id: r.id,
+            email: r.email,
+            display_name: r.display_name,
+            role: r.role,
+            region_id: r.region_id.or(r.store_region_id),
+            store_id: r.store_id,
+            active: r.active,
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffIn {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    /// Required for region managers.
+    pub region_id: Option<i64>,
+    /// Required for store managers and shop guides.
+    pub store_id: Option<i64>,
+    /// The first password, 10 to 128 characters.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPatchIn {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub region_id: Option<i64>,
+    pub store_id: Option<i64>,
+    /// false deactivates the account at once: sessions end, tokens are revoked.
+    pub active: Option<bool>,
+}
+
+/// Staff the caller can see, optionally of one store.
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])),
+    params(("store_id" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = PageOf<StaffOut>), (status = 401, body = Problem)))]
+async fn list_staff(State(state): State<AppState>, caller: Caller, q: ApiQuery) -> Result<Json<PageOf<StaffOut>>, ApiError> {
+    let (cursor, size) = q.page()?;
+    let store = q.id("store_id")?.map(StoreId);
+    let page = staff::list(&state.db, &caller.actor, store, cursor, size).await?;
+    Ok(Json(PageOf::map(page, StaffOut::from)))
+}
+
+/// Add a staff member with a role no wider than the caller's.
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])), request_body = StaffIn,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = StaffOut), (status = 422, body = Problem), (status = 409, body = Problem), (status = 403, body = Problem)))]
+async fn create_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<StaffIn>,
+) -> Result<(StatusCode, Json<StaffOut>), ApiError> {
+    let input = NewStaffInput {
+        email: input.email,
+        display_name: input.display_name,
+        role: input.role,
+        region_id: input.region_id.map(RegionId),
+        store_id: input.store_id.map(StoreId),
+        password: input.password,
+    };
+    let row = staff::create(&state.db, &caller.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// One staff member.
+#[utoipa::path(get, path = "/api/v1/staff/{staff_id}", tag = "staff", security(("bearer" = [])),
+    params(("staff_id" = i64, Path)),
+    responses((status = 200, body = StaffOut), (status = 404, body = Problem)))]
+async fn get_staff(State(state): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Json<StaffOut>, ApiError> {
+    Ok(Json(staff::get(&state.db, &caller.actor, StaffId(id)).await?.into()))
+}
+
+/// Rename, re-role, move or deactivate a staff member.
+#[utoipa::path(patch, path = "/api/v1/staff/{staff_id}", tag = "staff", security(("bearer" = [])),
+    params(("staff_id" = i64, Path)), request_body = StaffPatchIn,
+    responses((status = 200, body = StaffOut), (status = 404, body = Problem), (status = 403, body = Problem)))]
+async fn update_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(input): ApiJson<StaffPatchIn>,
+) -> Result<Json<StaffOut>, ApiError> {
+    let patch = StaffPatch {
+        display_name: input.display_name,
+        role: input.role,
+        region_id: input.region_id.map(RegionId),
+        store_id: input.store_id.map(StoreId),
+        active: input.active,
+    };
+    Ok(Json(staff::update(&state.db, &caller.actor, StaffId(id), patch).await?.into()))
+}

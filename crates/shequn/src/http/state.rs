@@ -1,0 +1,76 @@
+//! What every handler shares: the database, the login limiters and server options.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use shequn_app::Db;
+
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Login attempts allowed per account per minute.
+    pub login_per_account_per_min: u32,
+    /// Login attempts allowed per client IP per minute.
+    pub login_per_ip_per_min: u32,
+    /// Set the `Secure` flag on cookies (the console is served over TLS, via a proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            login_per_account_per_min: 5,
+            login_per_ip_per_min: 30,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub options: ServerOptions,
+    pub login_by_account: DefaultKeyedRateLimiter<String>,
+    pub login_by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl AppState {
+    pub fn new(db: Db, options: ServerOptions) -> Self {
+        AppState(Arc::new(Inner {
+            login_by_account: RateLimiter::keyed(per_minute(options.login_per_account_per_min)),
+            login_by_ip: RateLimiter::keyed(per_minute(options.login_per_ip_per_min)),
+            metrics: super::ops::metrics_handle(),
+            db,
+            options,
+        }))
+    }
+
+    /// Spends one login attempt for this account and IP. Err carries the seconds to wait.
+    /// Attempts are counted whether they succeed or not, so the limiter never tells an
+    /// attacker which guesses were right.
+    pub fn check_login_rate(&self, email: &str, ip: IpAddr) -> Result<(), u64> {
+        let clock = DefaultClock::default();
+        let wait = |nu: governor::NotUntil<_>| nu.wait_time_from(clock.now()).as_secs().max(1);
+        self.login_by_ip.check_key(&ip).map_err(wait)?;
+        self.login_by_account
+            .check_key(&email.trim().to_lowercase())
+            .map_err(wait)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,6 @@
+//! The edge of shequn: the HTTP API, the web console and the operator CLI. Handlers parse
+//! input, call one use case from `shequn_app`, and map the result; no SQL, no rules here.
+
+pub mod cli;
+pub mod http;
+pub mod web;
