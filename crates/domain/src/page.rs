@@ -9,6 +9,8 @@ pub struct PageSize(u32);
 impl PageSize {
     pub const DEFAULT: u32 = 50;
     pub const MAX: u32 = 200;
+    /// The largest page, for pickers that want every row in reach.
+    pub const MAX_PAGE: PageSize = PageSize(Self::MAX);
 
     pub fn parse(limit: Option<i64>) -> Result<Self, DomainError> {
         match limit {

@@ -169,6 +169,14 @@ impl Actor {
         self.role != Role::ShopGuide && outranks && self.placement.contains(placement)
     }
 
+    /// The roles this actor may give to someone inside its scope.
+    pub fn grantable_roles(&self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.role != Role::ShopGuide && (self.role == Role::BrandAdmin || self.role.rank() > r.rank()))
+            .collect()
+    }
+
     /// Every list of regions, stores or staff is narrowed to this filter.
     pub fn list_filter(&self) -> ScopeFilter {
         match self.placement {
@@ -223,6 +231,7 @@ mod tests {
         assert!(!g.can_manage_staff(Role::ShopGuide, own_store));
         assert!(g.can_see_staff(StaffId(5), own_store));
         assert!(!g.can_see_staff(StaffId(5), Placement::Store { region: R1, store: S2 }));
+        assert!(g.grantable_roles().is_empty());
     }
 
     #[test]
@@ -234,6 +243,7 @@ mod tests {
         assert!(!m.can_manage_staff(Role::StoreManager, Placement::Store { region: R2, store: S2 }));
         assert!(!m.can_manage_staff(Role::RegionManager, Placement::Region(R1)));
         assert!(!m.can_manage_regions());
+        assert_eq!(m.grantable_roles(), vec![Role::StoreManager, Role::ShopGuide]);
     }
 
     #[test]

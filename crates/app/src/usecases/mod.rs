@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod auth;
 pub mod brands;
+pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;
 pub mod regions;

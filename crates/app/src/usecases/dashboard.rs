@@ -1,0 +1,30 @@
+//! Figures for the console's home page, within the actor's scope.
+
+use shequn_domain::{Actor, ScopeFilter};
+
+use crate::storage::{regions, staff, stores};
+use crate::{AppError, Db};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub regions: i64,
+    pub stores: i64,
+    pub staff: i64,
+}
+
+pub async fn counts(db: &Db, actor: &Actor) -> Result<Counts, AppError> {
+    let (region, store) = match actor.list_filter() {
+        ScopeFilter::Brand => (None, None),
+        ScopeFilter::Region(r) => (Some(r), None),
+        ScopeFilter::Store(s) => (None, Some(s)),
+    };
+    let mut tx = db.read().await?;
+    let regions = match actor.list_filter() {
+        ScopeFilter::Brand => regions::count_active(&mut tx, actor.brand).await?,
+        _ => 1,
+    };
+    let stores = stores::count_active(&mut tx, actor.brand, region, store).await?;
+    let staff = staff::count_active(&mut tx, actor.brand, region, store).await?;
+    tx.commit().await?;
+    Ok(Counts { regions, stores, staff })
+}

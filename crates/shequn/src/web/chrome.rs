@@ -1,0 +1,150 @@
+//! What every console page shares: the layout's data, rendering, local time, errors.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::i18n::{Lang, Text, LANG_COOKIE};
+use super::session::Console;
+
+/// The layout's data: language, the signed-in user, the CSRF token for forms.
+pub struct Chrome {
+    pub t: &'static Text,
+    pub lang: &'static str,
+    pub user: Option<UserBadge>,
+    pub csrf: String,
+    /// Which nav item is current: "home", "regions", "stores", "staff", "account".
+    pub nav: &'static str,
+    pub flash: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+    pub brand: String,
+}
+
+impl Chrome {
+    pub fn anonymous(lang: Lang) -> Self {
+        Chrome {
+            t: lang.text(),
+            lang: lang.code(),
+            user: None,
+            csrf: String::new(),
+            nav: "",
+            flash: None,
+            error: None,
+        }
+    }
+
+    pub fn for_console(c: &Console, nav: &'static str) -> Self {
+        let t = c.lang.text();
+        Chrome {
+            t,
+            lang: c.lang.code(),
+            user: Some(UserBadge {
+                name: c.staff.display_name.clone(),
+                role: t.role(&c.staff.role),
+                brand: c.brand_name.clone(),
+            }),
+            csrf: c.csrf.clone(),
+            nav,
+            flash: None,
+            error: None,
+        }
+    }
+
+    /// A flash from `?done=…` after a redirect (post/redirect/get).
+    pub fn with_flash(mut self, done: Option<&str>) -> Self {
+        self.flash = match done {
+            Some("created") => Some(self.t.created_ok),
+            Some("saved") => Some(self.t.saved),
+            Some("password") => Some(self.t.password_changed),
+            _ => None,
+        };
+        self
+    }
+}
+
+/// Renders a template, or a plain 500 page if the template fails (logged).
+pub fn render(status: StatusCode, tpl: &impl Template) -> Response {
+    match tpl.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("internal error")).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    message: &'static str,
+}
+
+pub fn error_page(lang: Lang, status: StatusCode, message: &'static str) -> Response {
+    render(status, &ErrorPage { c: Chrome::anonymous(lang), message })
+}
+
+/// Maps a use-case error on a console page to a page: 404 and 403 get their own page;
+/// validation and conflicts are shown on the form (`Err(message)`).
+pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Response> {
+    use shequn_app::AppError;
+    let t = lang.text();
+    match e {
+        AppError::NotFound(_) => Err(error_page(lang, StatusCode::NOT_FOUND, t.not_found)),
+        AppError::Forbidden(_) => Err(error_page(lang, StatusCode::FORBIDDEN, t.forbidden)),
+        AppError::Invalid { field, message } | AppError::Conflict { field, message } => {
+            Ok(format!("{field}: {message}"))
+        }
+        other => {
+            tracing::error!(error = %other, "console request failed");
+            Err(error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, t.error_title))
+        }
+    }
+}
+
+/// Any use-case error as a whole page (for GETs, where there is no form to show it on).
+pub fn failure_page(lang: Lang, e: shequn_app::AppError) -> Response {
+    match form_error(lang, e) {
+        Ok(_) => error_page(lang, StatusCode::UNPROCESSABLE_ENTITY, lang.text().error_title),
+        Err(page) => page,
+    }
+}
+
+/// Times are stored in UTC and shown in China Standard Time (UTC+8), the brands' zone.
+pub fn local_time(ms: i64) -> String {
+    const CST: time::UtcOffset = time::macros::offset!(+8);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.to_offset(CST).format(&fmt).unwrap_or_default())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// `/lang/en` or `/lang/zh`: remembers the choice for a year and goes back.
+pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>, headers: HeaderMap) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Zh);
+    // Only local paths, so the switch cannot be used as an open redirect.
+    let back = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| r.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned())))
+        })
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}

@@ -1,0 +1,111 @@
+//! `/login` and `/logout`.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use shequn_app::usecases::auth;
+
+use super::chrome::{render, Chrome};
+use super::i18n::Lang;
+use super::session::{clear_session_cookie, session_cookie, Console, SESSION_COOKIE};
+use crate::http::auth::cookie;
+use crate::http::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    email: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+pub async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    let lang = Lang::from_headers(&headers);
+    render(StatusCode::OK, &LoginPage { c: Chrome::anonymous(lang), email: String::new(), next: safe_next(q.next.as_deref()) })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let t = lang.text();
+    let next = safe_next(form.next.as_deref());
+    let fail = |status, msg: &str| {
+        let mut c = Chrome::anonymous(lang);
+        c.error = Some(msg.to_owned());
+        render(status, &LoginPage { c, email: form.email.clone(), next: next.clone() })
+    };
+    if state.check_login_rate(&form.email, peer.ip()).is_err() {
+        return fail(StatusCode::TOO_MANY_REQUESTS, t.rate_limited);
+    }
+    let staff = match auth::check_credentials(&state.db, &form.email, &form.password).await {
+        Ok(s) => s,
+        Err(shequn_app::AppError::BadCredentials) => return fail(StatusCode::UNAUTHORIZED, t.bad_credentials),
+        Err(e) => {
+            tracing::error!(error = %e, "login failed");
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, t.error_title);
+        }
+    };
+    // A new session id at every login, and the old one (if any) is dropped: fixation-proof.
+    let previous = cookie(&headers, SESSION_COOKIE);
+    match auth::start_session(&state.db, &staff, previous).await {
+        Ok((id, _csrf)) => (
+            [(header::SET_COOKIE, session_cookie(&id, state.options.secure_cookies))],
+            Redirect::to(&next),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not start session");
+            fail(StatusCode::INTERNAL_SERVER_ERROR, t.error_title)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, console: Console, Form(form): Form<CsrfForm>) -> Response {
+    if !console.csrf_ok(&form.csrf) {
+        return console.csrf_failed();
+    }
+    if let Some(id) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = auth::end_session(&state.db, id).await
+    {
+        tracing::error!(error = %e, "logout failed");
+    }
+    (
+        [(header::SET_COOKIE, clear_session_cookie(state.options.secure_cookies))],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}

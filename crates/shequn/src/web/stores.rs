@@ -1,0 +1,235 @@
+//! `/stores`: list (by region), open, view, edit, move, close and reopen stores.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use shequn_app::storage::regions::RegionRow;
+use shequn_app::storage::staff::StaffRow;
+use shequn_app::storage::stores::StoreRow;
+use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
+use shequn_app::usecases::{regions, staff};
+use shequn_app::AppError;
+use shequn_domain::{Cursor, PageSize, RegionId, StoreId};
+
+use super::chrome::{failure_page, form_error, local_time, render, Chrome};
+use super::session::Console;
+use crate::http::state::AppState;
+
+/// What the new-store form held, to show it again after an error.
+#[derive(Default)]
+pub struct StoreDraft {
+    region_id: i64,
+    code: String,
+    name: String,
+    address: String,
+}
+
+#[derive(Template)]
+#[template(path = "stores.html")]
+struct StoresPage {
+    c: Chrome,
+    stores: Vec<StoreRow>,
+    regions: Vec<RegionRow>,
+    region_filter: i64,
+    next_cursor: Option<String>,
+    can_create: bool,
+    draft: StoreDraft,
+}
+
+impl StoresPage {
+    fn region_name(&self, id: &i64) -> &str {
+        self.regions.iter().find(|r| r.id == *id).map_or("", |r| r.name.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    region_id: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<RegionRow>, AppError> {
+    Ok(regions::list(&state.db, &console.actor, Cursor::default(), PageSize::MAX_PAGE).await?.items)
+}
+
+async fn show(
+    state: &AppState,
+    console: &Console,
+    region: Option<i64>,
+    cursor: Option<&str>,
+    c: Chrome,
+    status: StatusCode,
+    draft: StoreDraft,
+) -> Response {
+    let cursor = Cursor::parse(cursor).unwrap_or_default();
+    let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
+    let loaded = async {
+        let regions = visible_regions(state, console).await?;
+        let page = stores::list(&state.db, &console.actor, region.map(RegionId), cursor, size).await?;
+        Ok::<_, AppError>((regions, page))
+    }
+    .await;
+    match loaded {
+        Ok((regions, page)) => {
+            let can_create = regions.iter().any(|r| r.active && console.actor.can_place_store_in(RegionId(r.id)));
+            render(
+                status,
+                &StoresPage {
+                    c,
+                    stores: page.items,
+                    regions,
+                    region_filter: region.unwrap_or(0),
+                    next_cursor: page.next_cursor,
+                    can_create,
+                    draft,
+                },
+            )
+        }
+        Err(e) => failure_page(console.lang, e),
+    }
+}
+
+pub async fn list(State(state): State<AppState>, console: Console, Query(q): Query<ListQuery>) -> Response {
+    let region = q.region_id.as_deref().and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0);
+    let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
+    show(&state, &console, region, q.cursor.as_deref(), c, StatusCode::OK, StoreDraft::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    region_id: i64,
+    code: String,
+    name: String,
+    address: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<CreateForm>) -> Response {
+    if !console.csrf_ok(&form.csrf) {
+        return console.csrf_failed();
+    }
+    let input = NewStoreInput {
+        region_id: RegionId(form.region_id),
+        code: form.code.clone(),
+        name: form.name.clone(),
+        address: form.address.clone(),
+    };
+    match stores::create(&state.db, &console.actor, input).await {
+        Ok(row) => Redirect::to(&format!("/stores?done=created&region_id={}", row.region_id)).into_response(),
+        Err(e) => match form_error(console.lang, e) {
+            Ok(msg) => {
+                let mut c = Chrome::for_console(&console, "stores");
+                c.error = Some(msg);
+                let draft = StoreDraft {
+                    region_id: form.region_id,
+                    code: form.code,
+                    name: form.name,
+                    address: form.address.unwrap_or_default(),
+                };
+                show(&state, &console, None, None, c, StatusCode::UNPROCESSABLE_ENTITY, draft).await
+            }
+            Err(page) => page,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "store.html")]
+struct StorePage {
+    c: Chrome,
+    store: StoreRow,
+    regions: Vec<RegionRow>,
+    staff: Vec<StaffRow>,
+    can_edit: bool,
+    can_move: bool,
+    can_change_status: bool,
+}
+
+impl StorePage {
+    fn time(&self, ms: &i64) -> String {
+        local_time(*ms)
+    }
+
+    fn region_name(&self) -> &str {
+        self.regions.iter().find(|r| r.id == self.store.region_id).map_or("", |r| r.name.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn show_store(state: &AppState, console: &Console, id: i64, c: Chrome, status: StatusCode) -> Response {
+    let loaded = async {
+        let store = stores::get(&state.db, &console.actor, StoreId(id)).await?;
+        let regions = visible_regions(state, console).await?;
+        let staff = staff::list(&state.db, &console.actor, Some(StoreId(id)), Cursor::default(), PageSize::MAX_PAGE).await?;
+        Ok::<_, AppError>((store, regions, staff.items))
+    }
+    .await;
+    match loaded {
+        Ok((store, regions, staff)) => {
+            let region = RegionId(store.region_id);
+            let a = console.actor;
+            render(
+                status,
+                &StorePage {
+                    c,
+                    can_edit: a.can_edit_store(region, StoreId(store.id)),
+                    can_move: a.can_change_store_status(region),
+                    can_change_status: a.can_change_store_status(region),
+                    store,
+                    regions,
+                    staff,
+                },
+            )
+        }
+        Err(e) => failure_page(console.lang, e),
+    }
+}
+
+pub async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Query(q): Query<Done>) -> Response {
+    let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
+    show_store(&state, &console, id, c, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    region_id: Option<i64>,
+    code: Option<String>,
+    name: Option<String>,
+    address: Option<String>,
+    active: Option<bool>,
+}
+
+pub async fn update(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Form(form): Form<UpdateForm>) -> Response {
+    if !console.csrf_ok(&form.csrf) {
+        return console.csrf_failed();
+    }
+    let patch = StorePatch {
+        region_id: form.region_id.map(RegionId),
+        code: form.code,
+        name: form.name,
+        address: form.address,
+        active: form.active,
+    };
+    match stores::update(&state.db, &console.actor, StoreId(id), patch).await {
+        Ok(_) => Redirect::to(&format!("/stores/{id}?done=saved")).into_response(),
+        Err(e) => match form_error(console.lang, e) {
+            Ok(msg) => {
+                let mut c = Chrome::for_console(&console, "stores");
+                c.error = Some(msg);
+                show_store(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(page) => page,
+        },
+    }
+}
