@@ -1,0 +1,177 @@
+//! Journeys through the web console in real headless Chromium, driven over WebDriver
+//! (Debian's `chromium` + `chromium-driver`). Missing browser: skipped loudly, or a
+//! failure under CI.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::both_engines;
+use crate::common::TestApp;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A chromedriver process, killed when dropped.
+struct Driver {
+    child: Child,
+    _profile: tempfile::TempDir,
+    client: Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+        if ci {
+            panic!("CI=true but {CHROMIUM} / {CHROMEDRIVER} are missing: install chromium and chromium-driver");
+        }
+        // Straight to stderr: the test harness swallows eprintln! of passing tests.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! SKIPPING browser test: {CHROMIUM} or {CHROMEDRIVER} not installed (apt-get install chromium chromium-driver) !!!\n"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port for chromedriver")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().expect("a temp profile dir");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=390,844",
+                "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": {"intl.accept_languages": "zh-CN,zh"}
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_err = String::new();
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Some(Driver { child, _profile: profile, client }),
+            Err(e) => {
+                last_err = e.to_string();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("could not start a Chromium session through chromedriver: {last_err}");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+        .text()
+        .await
+        .expect("element text")
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+    el.clear().await.expect("clear input");
+    el.send_keys(value).await.expect("type into input");
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// A brand admin signs in on a phone-sized window, opens the stores, opens a new store,
+/// sees it listed, and switches the console to English and back.
+async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
+    let Some(d) = driver().await else { return };
+    let c = &d.client;
+    c.goto(&format!("{}/stores", app.base)).await.expect("open the console");
+    // Not signed in: sent to the login page, which comes back to /stores afterwards.
+    assert!(c.current_url().await.expect("url").path().starts_with("/login"));
+    fill(c, "#login-email", "admin@demo.shequn.test").await;
+    fill(c, "#login-password", "wrong password").await;
+    click(c, "#login-submit").await;
+    assert_eq!(text_of(c, "#form-error").await, "邮箱或密码错误");
+    fill(c, "#login-password", "shequn-demo-2026").await;
+    click(c, "#login-submit").await;
+    assert_eq!(text_of(c, "main h1").await, "门店");
+    let table = text_of(c, "#stores").await;
+    assert!(table.contains("SH-001") && table.contains("上海南京西路店"), "demo stores listed: {table}");
+
+    fill(c, "#store-code", "sh-777").await;
+    fill(c, "#store-name", "上海新天地体验店").await;
+    fill(c, "#store-address", "上海市黄浦区马当路 245 号").await;
+    click(c, "#store-create").await;
+    assert_eq!(text_of(c, "#flash").await, "已创建");
+    let table = text_of(c, "#stores").await;
+    assert!(table.contains("SH-777") && table.contains("上海新天地体验店"), "new store listed: {table}");
+
+    // The same code again is refused on the form, not with an error page.
+    fill(c, "#store-code", "SH-777").await;
+    fill(c, "#store-name", "重复编码店").await;
+    click(c, "#store-create").await;
+    assert!(text_of(c, "#form-error").await.contains("code"));
+
+    click(c, "#lang-en").await;
+    assert_eq!(text_of(c, "main h1").await, "Stores");
+    assert_eq!(text_of(c, "#nav-staff").await, "Staff");
+    click(c, "#nav-stores").await;
+    assert!(text_of(c, "#stores").await.contains("Active"));
+    click(c, "#lang-zh").await;
+    assert_eq!(text_of(c, "main h1").await, "门店");
+
+    // Signing out ends the session: the console sends us back to the login page.
+    click(c, "#logout").await;
+    c.goto(&format!("{}/stores", app.base)).await.expect("open stores");
+    assert!(c.current_url().await.expect("url").path().starts_with("/login"));
+    d.client.clone().close().await.expect("close the browser session");
+}
+
+/// A shop guide sees only their own store and no forms to change it.
+async fn shop_guide_sees_only_its_store(app: TestApp) {
+    let Some(d) = driver().await else { return };
+    let c = &d.client;
+    c.goto(&format!("{}/login", app.base)).await.expect("open login");
+    fill(c, "#login-email", "guide01@demo.shequn.test").await;
+    fill(c, "#login-password", "shequn-demo-2026").await;
+    click(c, "#login-submit").await;
+    click(c, "#nav-stores").await;
+    let table = text_of(c, "#stores").await;
+    assert!(table.contains("SH-001"));
+    assert!(!table.contains("HZ-001"), "a guide must not see other stores: {table}");
+    assert!(c.find(Locator::Css("#store-create")).await.is_err(), "guides get no create form");
+    d.client.clone().close().await.expect("close the browser session");
+}
+
+both_engines!(admin_signs_in_creates_a_store_and_switches_language, shop_guide_sees_only_its_store);

@@ -1,0 +1,15 @@
+//! The integration suite: one test binary (one link) whose every test starts the real server
+//! over a fresh database and runs once on SQLite and once on PostgreSQL (`both_engines!`).
+//! Filter by engine with `cargo test --test suite sqlite::` or `postgres::`.
+
+mod pg;
+
+mod common;
+
+mod auth;
+mod browser;
+mod errors;
+mod idempotency;
+mod isolation;
+mod ops;
+mod scope;
