@@ -11,10 +11,16 @@ pub enum AppError {
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// A uniqueness rule: the value at `field` is already taken.
     #[error("{field}: {message}")]
-    Conflict { field: &'static str, message: String },
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
     #[error("invalid credentials")]
     BadCredentials,
     #[error("database error: {0}")]

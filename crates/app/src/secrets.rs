@@ -1,11 +1,11 @@
 //! Random secrets (session ids, API tokens, CSRF tokens), their stored hashes, and
 //! argon2id password hashing.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
-use std::sync::OnceLock;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 use crate::AppError;
 
@@ -30,8 +30,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt)
-            .map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+        let salt =
+            SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(format!("salt: {e}")))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -46,7 +46,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 pub async fn verify_password(password: String, phc: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -78,9 +82,21 @@ mod tests {
     async fn password_round_trip_and_mismatch() {
         let h = hash_password("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), h.clone()).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), h).await.unwrap());
-        assert!(!verify_password("x".into(), "not a hash".into()).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".into(), h.clone())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), h)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("x".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
         let dummy = tokio::task::spawn_blocking(dummy_hash).await.unwrap();
         assert!(dummy.starts_with("$argon2id$"));
         assert!(!verify_password("x".into(), dummy).await.unwrap());

@@ -81,9 +81,9 @@ impl Placement {
     ) -> Result<Self, DomainError> {
         match role {
             Role::BrandAdmin => Ok(Placement::Brand),
-            Role::RegionManager => region
-                .map(Placement::Region)
-                .ok_or_else(|| DomainError::invalid("region_id", "a region manager needs a region")),
+            Role::RegionManager => region.map(Placement::Region).ok_or_else(|| {
+                DomainError::invalid("region_id", "a region manager needs a region")
+            }),
             Role::StoreManager | Role::ShopGuide => store
                 .map(|(region, store)| Placement::Store { region, store })
                 .ok_or_else(|| DomainError::invalid("store_id", "store staff need a store")),
@@ -173,7 +173,10 @@ impl Actor {
     pub fn grantable_roles(&self) -> Vec<Role> {
         Role::ALL
             .into_iter()
-            .filter(|r| self.role != Role::ShopGuide && (self.role == Role::BrandAdmin || self.role.rank() > r.rank()))
+            .filter(|r| {
+                self.role != Role::ShopGuide
+                    && (self.role == Role::BrandAdmin || self.role.rank() > r.rank())
+            })
             .collect()
     }
 
@@ -223,14 +226,29 @@ mod tests {
 
     #[test]
     fn guide_sees_only_its_store_and_manages_nothing() {
-        let g = actor(Role::ShopGuide, Placement::Store { region: R1, store: S1 });
+        let g = actor(
+            Role::ShopGuide,
+            Placement::Store {
+                region: R1,
+                store: S1,
+            },
+        );
         assert!(g.can_see_store(R1, S1));
         assert!(!g.can_see_store(R1, S2));
         assert!(!g.can_edit_store(R1, S1));
-        let own_store = Placement::Store { region: R1, store: S1 };
+        let own_store = Placement::Store {
+            region: R1,
+            store: S1,
+        };
         assert!(!g.can_manage_staff(Role::ShopGuide, own_store));
         assert!(g.can_see_staff(StaffId(5), own_store));
-        assert!(!g.can_see_staff(StaffId(5), Placement::Store { region: R1, store: S2 }));
+        assert!(!g.can_see_staff(
+            StaffId(5),
+            Placement::Store {
+                region: R1,
+                store: S2
+            }
+        ));
         assert!(g.grantable_roles().is_empty());
     }
 
@@ -239,19 +257,58 @@ mod tests {
         let m = actor(Role::RegionManager, Placement::Region(R1));
         assert!(m.can_place_store_in(R1));
         assert!(!m.can_place_store_in(R2));
-        assert!(m.can_manage_staff(Role::StoreManager, Placement::Store { region: R1, store: S1 }));
-        assert!(!m.can_manage_staff(Role::StoreManager, Placement::Store { region: R2, store: S2 }));
+        assert!(m.can_manage_staff(
+            Role::StoreManager,
+            Placement::Store {
+                region: R1,
+                store: S1
+            }
+        ));
+        assert!(!m.can_manage_staff(
+            Role::StoreManager,
+            Placement::Store {
+                region: R2,
+                store: S2
+            }
+        ));
         assert!(!m.can_manage_staff(Role::RegionManager, Placement::Region(R1)));
         assert!(!m.can_manage_regions());
-        assert_eq!(m.grantable_roles(), vec![Role::StoreManager, Role::ShopGuide]);
+        assert_eq!(
+            m.grantable_roles(),
+            vec![Role::StoreManager, Role::ShopGuide]
+        );
     }
 
     #[test]
     fn store_manager_manages_guides_of_its_store_only() {
-        let m = actor(Role::StoreManager, Placement::Store { region: R1, store: S1 });
-        assert!(m.can_manage_staff(Role::ShopGuide, Placement::Store { region: R1, store: S1 }));
-        assert!(!m.can_manage_staff(Role::StoreManager, Placement::Store { region: R1, store: S1 }));
-        assert!(!m.can_manage_staff(Role::ShopGuide, Placement::Store { region: R1, store: S2 }));
+        let m = actor(
+            Role::StoreManager,
+            Placement::Store {
+                region: R1,
+                store: S1,
+            },
+        );
+        assert!(m.can_manage_staff(
+            Role::ShopGuide,
+            Placement::Store {
+                region: R1,
+                store: S1
+            }
+        ));
+        assert!(!m.can_manage_staff(
+            Role::StoreManager,
+            Placement::Store {
+                region: R1,
+                store: S1
+            }
+        ));
+        assert!(!m.can_manage_staff(
+            Role::ShopGuide,
+            Placement::Store {
+                region: R1,
+                store: S2
+            }
+        ));
         assert!(m.can_edit_store(R1, S1));
         assert!(!m.can_change_store_status(R1));
     }
@@ -271,7 +328,10 @@ mod tests {
         assert!(Placement::for_role(Role::ShopGuide, Some(R1), None).is_err());
         assert_eq!(
             Placement::for_role(Role::ShopGuide, None, Some((R1, S1))).unwrap(),
-            Placement::Store { region: R1, store: S1 }
+            Placement::Store {
+                region: R1,
+                store: S1
+            }
         );
         assert_eq!(Role::parse("role", "shop_guide").unwrap(), Role::ShopGuide);
         assert!(Role::parse("role", "owner").is_err());

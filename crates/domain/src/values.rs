@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(Email::parse("email", " A@B.cn ").unwrap().as_str(), "a@b.cn");
+        assert_eq!(
+            Email::parse("email", " A@B.cn ").unwrap().as_str(),
+            "a@b.cn"
+        );
         for bad in ["", "a", "a@b", "@b.cn", "a@@b.cn", "a b@c.cn", "a@.cn"] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }

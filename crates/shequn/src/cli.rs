@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use shequn_app::usecases::demo;
 use shequn_app::{Db, DbConfig};
@@ -12,7 +12,11 @@ use shequn_app::{Db, DbConfig};
 use crate::http::state::{AppState, ServerOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "shequn", version, about = "shequn (社群): community commerce for brands, stores, shop guides and KOCs")]
+#[command(
+    name = "shequn",
+    version,
+    about = "shequn (社群): community commerce for brands, stores, shop guides and KOCs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -112,7 +116,11 @@ async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let seeded = demo::seed(db).await.context("seeding demo data")?;
     println!(
         "{}",
-        if seeded { "Demo data seeded." } else { "Demo data already present." }
+        if seeded {
+            "Demo data seeded."
+        } else {
+            "Demo data already present."
+        }
     );
     println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
     for (email, role, place) in demo::DEMO_LOGINS {
@@ -148,7 +156,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
     };
     let state = AppState::new(db.clone(), options);
-    println!("shequn listening on http://{} ({})", listener.local_addr()?, args.db.describe());
+    println!(
+        "shequn listening on http://{} ({})",
+        listener.local_addr()?,
+        args.db.describe()
+    );
     tracing::info!(addr = %args.addr, "listening");
     crate::http::serve(listener, state, shutdown_signal()).await?;
     db.close().await;

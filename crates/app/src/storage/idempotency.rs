@@ -14,7 +14,14 @@ pub struct IdempotencyRow {
 }
 
 /// Claims the key; false when a record for it already exists.
-pub async fn claim(tx: &mut Tx, brand: BrandId, caller: &str, key: &str, hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    tx: &mut Tx,
+    brand: BrandId,
+    caller: &str,
+    key: &str,
+    hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let r = on_tx!(tx, c => sqlx::query(
         "INSERT INTO idempotency_keys (brand_id, caller, key, request_hash, created_at)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
@@ -22,7 +29,12 @@ pub async fn claim(tx: &mut Tx, brand: BrandId, caller: &str, key: &str, hash: &
     Ok(r == 1)
 }
 
-pub async fn get(tx: &mut Tx, brand: BrandId, caller: &str, key: &str) -> Result<Option<IdempotencyRow>, sqlx::Error> {
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    caller: &str,
+    key: &str,
+) -> Result<Option<IdempotencyRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT request_hash, status, response, created_at FROM idempotency_keys
          WHERE brand_id = $1 AND caller = $2 AND key = $3")
@@ -30,7 +42,15 @@ pub async fn get(tx: &mut Tx, brand: BrandId, caller: &str, key: &str) -> Result
 }
 
 /// Takes over a claim whose request died without completing (older than `stale_before`).
-pub async fn reclaim_stale(tx: &mut Tx, brand: BrandId, caller: &str, key: &str, hash: &str, now: i64, stale_before: i64) -> Result<bool, sqlx::Error> {
+pub async fn reclaim_stale(
+    tx: &mut Tx,
+    brand: BrandId,
+    caller: &str,
+    key: &str,
+    hash: &str,
+    now: i64,
+    stale_before: i64,
+) -> Result<bool, sqlx::Error> {
     let r = on_tx!(tx, c => sqlx::query(
         "UPDATE idempotency_keys SET request_hash = $4, created_at = $5
          WHERE brand_id = $1 AND caller = $2 AND key = $3 AND status IS NULL AND created_at < $6")
@@ -38,7 +58,14 @@ pub async fn reclaim_stale(tx: &mut Tx, brand: BrandId, caller: &str, key: &str,
     Ok(r == 1)
 }
 
-pub async fn complete(tx: &mut Tx, brand: BrandId, caller: &str, key: &str, status: u16, response: &str) -> Result<(), sqlx::Error> {
+pub async fn complete(
+    tx: &mut Tx,
+    brand: BrandId,
+    caller: &str,
+    key: &str,
+    status: u16,
+    response: &str,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE idempotency_keys SET status = $4, response = $5
          WHERE brand_id = $1 AND caller = $2 AND key = $3")
@@ -47,7 +74,12 @@ pub async fn complete(tx: &mut Tx, brand: BrandId, caller: &str, key: &str, stat
 }
 
 /// Forgets a claim whose request could not produce a response (so a retry may run).
-pub async fn release(tx: &mut Tx, brand: BrandId, caller: &str, key: &str) -> Result<(), sqlx::Error> {
+pub async fn release(
+    tx: &mut Tx,
+    brand: BrandId,
+    caller: &str,
+    key: &str,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "DELETE FROM idempotency_keys WHERE brand_id = $1 AND caller = $2 AND key = $3 AND status IS NULL")
         .bind(brand.get()).bind(caller).bind(key).execute(c).await.map(|r| r.rows_affected()))?;

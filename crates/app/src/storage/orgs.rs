@@ -13,7 +13,12 @@ pub struct BrandRow {
     pub created_at: i64,
 }
 
-pub async fn insert(tx: &mut Tx, slug: &Slug, name: &Name, now: i64) -> Result<BrandRow, sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    slug: &Slug,
+    name: &Name,
+    now: i64,
+) -> Result<BrandRow, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO brands (slug, name, created_at) VALUES ($1, $2, $3)
          RETURNING id, slug, name, created_at")

@@ -15,7 +15,12 @@ pub struct RegionRow {
     pub updated_at: i64,
 }
 
-pub async fn insert(tx: &mut Tx, brand: BrandId, name: &Name, now: i64) -> Result<RegionRow, sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    name: &Name,
+    now: i64,
+) -> Result<RegionRow, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO regions (brand_id, name, active, created_at, updated_at)
          VALUES ($1, $2, TRUE, $3, $3)
@@ -24,7 +29,11 @@ pub async fn insert(tx: &mut Tx, brand: BrandId, name: &Name, now: i64) -> Resul
         .fetch_one(c).await)
 }
 
-pub async fn get(tx: &mut Tx, brand: BrandId, id: RegionId) -> Result<Option<RegionRow>, sqlx::Error> {
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: RegionId,
+) -> Result<Option<RegionRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT id, brand_id, name, active, created_at, updated_at
          FROM regions WHERE brand_id = $1 AND id = $2")

@@ -14,7 +14,14 @@ pub struct SessionRow {
     pub last_seen_at: i64,
 }
 
-pub async fn insert(tx: &mut Tx, brand: BrandId, staff: StaffId, id_hash: &str, csrf: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    id_hash: &str,
+    csrf: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO sessions (brand_id, id_hash, staff_id, csrf_token, created_at, last_seen_at)
          VALUES ($1, $2, $3, $4, $5, $5)")
@@ -41,7 +48,11 @@ pub async fn delete(tx: &mut Tx, id_hash: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn delete_for_staff(tx: &mut Tx, brand: BrandId, staff: StaffId) -> Result<(), sqlx::Error> {
+pub async fn delete_for_staff(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE brand_id = $1 AND staff_id = $2")
         .bind(brand.get()).bind(staff.get()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -23,7 +23,8 @@ pub struct StaffRow {
     pub updated_at: i64,
 }
 
-const SELECT: &str = "SELECT s.id, s.brand_id, s.email, s.display_name, s.role, s.region_id, s.store_id,
+const SELECT: &str =
+    "SELECT s.id, s.brand_id, s.email, s.display_name, s.role, s.region_id, s.store_id,
         st.region_id AS store_region_id, s.password_hash, s.active, s.created_at, s.updated_at
      FROM staff s LEFT JOIN stores st ON st.brand_id = s.brand_id AND st.id = s.store_id";
 
@@ -36,7 +37,12 @@ pub struct NewStaff<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn insert(tx: &mut Tx, brand: BrandId, s: &NewStaff<'_>, now: i64) -> Result<StaffId, sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    s: &NewStaff<'_>,
+    now: i64,
+) -> Result<StaffId, sqlx::Error> {
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO staff (brand_id, email, display_name, role, region_id, store_id, password_hash, active, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING id")
@@ -46,7 +52,11 @@ pub async fn insert(tx: &mut Tx, brand: BrandId, s: &NewStaff<'_>, now: i64) -> 
     Ok(StaffId(id))
 }
 
-pub async fn get(tx: &mut Tx, brand: BrandId, id: StaffId) -> Result<Option<StaffRow>, sqlx::Error> {
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: StaffId,
+) -> Result<Option<StaffRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE s.brand_id = $1 AND s.id = $2");
     on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(brand.get()).bind(id.get())
         .fetch_optional(c).await)
@@ -89,7 +99,13 @@ pub struct StaffChange<'a> {
     pub active: bool,
 }
 
-pub async fn update(tx: &mut Tx, brand: BrandId, id: StaffId, ch: &StaffChange<'_>, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: StaffId,
+    ch: &StaffChange<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let r = on_tx!(tx, c => sqlx::query(
         "UPDATE staff SET display_name = $3, role = $4, region_id = $5, store_id = $6, active = $7, updated_at = $8
          WHERE brand_id = $1 AND id = $2")
@@ -99,7 +115,13 @@ pub async fn update(tx: &mut Tx, brand: BrandId, id: StaffId, ch: &StaffChange<'
     Ok(r == 1)
 }
 
-pub async fn set_password(tx: &mut Tx, brand: BrandId, id: StaffId, hash: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn set_password(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: StaffId,
+    hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE staff SET password_hash = $3, updated_at = $4 WHERE brand_id = $1 AND id = $2")
         .bind(brand.get()).bind(id.get()).bind(hash).bind(now)
@@ -107,7 +129,12 @@ pub async fn set_password(tx: &mut Tx, brand: BrandId, id: StaffId, hash: &str, 
     Ok(())
 }
 
-pub async fn count_active(tx: &mut Tx, brand: BrandId, region: Option<RegionId>, store: Option<StoreId>) -> Result<i64, sqlx::Error> {
+pub async fn count_active(
+    tx: &mut Tx,
+    brand: BrandId,
+    region: Option<RegionId>,
+    store: Option<StoreId>,
+) -> Result<i64, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM staff s LEFT JOIN stores st ON st.brand_id = s.brand_id AND st.id = s.store_id
          WHERE s.brand_id = $1 AND s.active = TRUE

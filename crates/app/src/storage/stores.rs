@@ -25,7 +25,12 @@ pub struct NewStore<'a> {
     pub address: &'a str,
 }
 
-pub async fn insert(tx: &mut Tx, brand: BrandId, s: &NewStore<'_>, now: i64) -> Result<StoreRow, sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    s: &NewStore<'_>,
+    now: i64,
+) -> Result<StoreRow, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO stores (brand_id, region_id, code, name, address, active, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)
@@ -35,7 +40,11 @@ pub async fn insert(tx: &mut Tx, brand: BrandId, s: &NewStore<'_>, now: i64) -> 
         .fetch_one(c).await)
 }
 
-pub async fn get(tx: &mut Tx, brand: BrandId, id: StoreId) -> Result<Option<StoreRow>, sqlx::Error> {
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: StoreId,
+) -> Result<Option<StoreRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT id, brand_id, region_id, code, name, address, active, created_at, updated_at
          FROM stores WHERE brand_id = $1 AND id = $2")
@@ -63,7 +72,12 @@ pub async fn list(
         .fetch_all(c).await)
 }
 
-pub async fn update(tx: &mut Tx, brand: BrandId, row: &StoreRow, now: i64) -> Result<Option<StoreRow>, sqlx::Error> {
+pub async fn update(
+    tx: &mut Tx,
+    brand: BrandId,
+    row: &StoreRow,
+    now: i64,
+) -> Result<Option<StoreRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "UPDATE stores SET region_id = $3, code = $4, name = $5, address = $6, active = $7, updated_at = $8
          WHERE brand_id = $1 AND id = $2
@@ -73,7 +87,12 @@ pub async fn update(tx: &mut Tx, brand: BrandId, row: &StoreRow, now: i64) -> Re
         .fetch_optional(c).await)
 }
 
-pub async fn count_active(tx: &mut Tx, brand: BrandId, region: Option<RegionId>, only: Option<StoreId>) -> Result<i64, sqlx::Error> {
+pub async fn count_active(
+    tx: &mut Tx,
+    brand: BrandId,
+    region: Option<RegionId>,
+    only: Option<StoreId>,
+) -> Result<i64, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM stores WHERE brand_id = $1 AND active = TRUE
            AND ($2 IS NULL OR region_id = $2) AND ($3 IS NULL OR id = $3)")

@@ -41,14 +41,25 @@ pub async fn find_live(tx: &mut Tx, hash: &str, now: i64) -> Result<Option<Token
         .bind(hash).bind(now).fetch_optional(c).await)
 }
 
-pub async fn get(tx: &mut Tx, brand: BrandId, staff: StaffId, id: TokenId) -> Result<Option<TokenRow>, sqlx::Error> {
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    id: TokenId,
+) -> Result<Option<TokenRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT id, brand_id, staff_id, name, created_at, expires_at, revoked_at FROM api_tokens
          WHERE brand_id = $1 AND staff_id = $2 AND id = $3")
         .bind(brand.get()).bind(staff.get()).bind(id.get()).fetch_optional(c).await)
 }
 
-pub async fn list(tx: &mut Tx, brand: BrandId, staff: StaffId, after: Cursor, limit: PageSize) -> Result<Vec<TokenRow>, sqlx::Error> {
+pub async fn list(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    after: Cursor,
+    limit: PageSize,
+) -> Result<Vec<TokenRow>, sqlx::Error> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT id, brand_id, staff_id, name, created_at, expires_at, revoked_at FROM api_tokens
          WHERE brand_id = $1 AND staff_id = $2 AND id > $3 ORDER BY id LIMIT $4")
@@ -56,7 +67,13 @@ pub async fn list(tx: &mut Tx, brand: BrandId, staff: StaffId, after: Cursor, li
         .fetch_all(c).await)
 }
 
-pub async fn revoke(tx: &mut Tx, brand: BrandId, staff: StaffId, id: TokenId, now: i64) -> Result<(), sqlx::Error> {
+pub async fn revoke(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    id: TokenId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE api_tokens SET revoked_at = $4
          WHERE brand_id = $1 AND staff_id = $2 AND id = $3 AND revoked_at IS NULL")
@@ -65,7 +82,13 @@ pub async fn revoke(tx: &mut Tx, brand: BrandId, staff: StaffId, id: TokenId, no
 }
 
 /// Revokes every live token of a staff member except `keep` (the one making the request).
-pub async fn revoke_all_except(tx: &mut Tx, brand: BrandId, staff: StaffId, keep: Option<TokenId>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn revoke_all_except(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    keep: Option<TokenId>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE api_tokens SET revoked_at = $3
          WHERE brand_id = $1 AND staff_id = $2 AND revoked_at IS NULL AND ($4 IS NULL OR id <> $4)")

@@ -2,9 +2,9 @@
 
 use shequn_domain::{Actor, BrandId, Placement, RegionId, Role, StaffId, StoreId};
 
+use crate::AppError;
 use crate::storage::db::Tx;
 use crate::storage::staff::{self, StaffRow};
-use crate::AppError;
 
 /// The placement recorded on a staff row. A row that breaks the role/placement rule is a
 /// bug elsewhere, reported as an internal error rather than guessed around.
@@ -30,7 +30,11 @@ pub fn actor_of(row: &StaffRow) -> Result<Actor, AppError> {
 }
 
 /// The active staff member `id` of `brand`, as an actor; None when absent or deactivated.
-pub async fn load(tx: &mut Tx, brand: BrandId, id: StaffId) -> Result<Option<(Actor, StaffRow)>, AppError> {
+pub async fn load(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: StaffId,
+) -> Result<Option<(Actor, StaffRow)>, AppError> {
     match staff::get(tx, brand, id).await? {
         Some(row) if row.active => Ok(Some((actor_of(&row)?, row))),
         _ => Ok(None),

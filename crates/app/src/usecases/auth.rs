@@ -41,7 +41,11 @@ pub async fn check_credentials(db: &Db, email: &str, password: &str) -> Result<S
 
 /// A new web session for `staff`; `previous` (the session the browser had) is removed, so
 /// the id changes at every login. Returns (session id, CSRF token).
-pub async fn start_session(db: &Db, staff: &StaffRow, previous: Option<&str>) -> Result<(String, String), AppError> {
+pub async fn start_session(
+    db: &Db,
+    staff: &StaffRow,
+    previous: Option<&str>,
+) -> Result<(String, String), AppError> {
     let actor = actor::actor_of(staff)?;
     let id = random_secret("");
     let csrf = random_secret("");
@@ -49,7 +53,15 @@ pub async fn start_session(db: &Db, staff: &StaffRow, previous: Option<&str>) ->
     if let Some(prev) = previous {
         sessions::delete(&mut tx, &hash_secret(prev)).await?;
     }
-    sessions::insert(&mut tx, actor.brand, actor.staff, &hash_secret(&id), &csrf, now_ms()).await?;
+    sessions::insert(
+        &mut tx,
+        actor.brand,
+        actor.staff,
+        &hash_secret(&id),
+        &csrf,
+        now_ms(),
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, csrf))
 }
@@ -68,7 +80,12 @@ pub async fn resolve_session(db: &Db, id: &str) -> Result<Option<SessionInfo>, A
     let Some(s) = sessions::find(&mut tx, &id_hash).await? else {
         return Ok(None);
     };
-    let loaded = actor::load(&mut tx, shequn_domain::BrandId(s.brand_id), shequn_domain::StaffId(s.staff_id)).await?;
+    let loaded = actor::load(
+        &mut tx,
+        shequn_domain::BrandId(s.brand_id),
+        shequn_domain::StaffId(s.staff_id),
+    )
+    .await?;
     tx.commit().await?;
     let idle = now - s.last_seen_at;
     if idle > SESSION_IDLE_MS || loaded.is_none() {
@@ -82,7 +99,11 @@ pub async fn resolve_session(db: &Db, id: &str) -> Result<Option<SessionInfo>, A
         sessions::touch(&mut tx, &id_hash, now).await?;
         tx.commit().await?;
     }
-    Ok(loaded.map(|(actor, staff)| SessionInfo { actor, staff, csrf: s.csrf_token }))
+    Ok(loaded.map(|(actor, staff)| SessionInfo {
+        actor,
+        staff,
+        csrf: s.csrf_token,
+    }))
 }
 
 pub async fn end_session(db: &Db, id: &str) -> Result<(), AppError> {
@@ -103,10 +124,15 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let new = Password::parse("new_password", new)?;
     let mut tx = db.read().await?;
-    let row = staff::get(&mut tx, actor.brand, actor.staff).await?.ok_or(AppError::NotFound("staff"))?;
+    let row = staff::get(&mut tx, actor.brand, actor.staff)
+        .await?
+        .ok_or(AppError::NotFound("staff"))?;
     tx.commit().await?;
     if !verify_password(current.to_owned(), row.password_hash).await? {
-        return Err(AppError::invalid("current_password", "is not your current password"));
+        return Err(AppError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let hash = hash_password(new.expose().to_owned()).await?;
     let now = now_ms();

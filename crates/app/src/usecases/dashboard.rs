@@ -26,5 +26,9 @@ pub async fn counts(db: &Db, actor: &Actor) -> Result<Counts, AppError> {
     let stores = stores::count_active(&mut tx, actor.brand, region, store).await?;
     let staff = staff::count_active(&mut tx, actor.brand, region, store).await?;
     tx.commit().await?;
-    Ok(Counts { regions, stores, staff })
+    Ok(Counts {
+        regions,
+        stores,
+        staff,
+    })
 }

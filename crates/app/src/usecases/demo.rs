@@ -17,14 +17,27 @@ pub const DEMO_PASSWORD: &str = "shequn-demo-2026";
 pub const DEMO_LOGINS: [(&str, &str, &str); 5] = [
     ("admin@demo.shequn.test", "brand_admin", "demo brand"),
     ("east@demo.shequn.test", "region_manager", "华东大区"),
-    ("manager.sh001@demo.shequn.test", "store_manager", "上海南京西路店 SH-001"),
-    ("guide01@demo.shequn.test", "shop_guide", "上海南京西路店 SH-001"),
+    (
+        "manager.sh001@demo.shequn.test",
+        "store_manager",
+        "上海南京西路店 SH-001",
+    ),
+    (
+        "guide01@demo.shequn.test",
+        "shop_guide",
+        "上海南京西路店 SH-001",
+    ),
     ("admin@other.shequn.test", "brand_admin", "other brand"),
 ];
 
 const REGIONS: [&str; 3] = ["华东大区", "华南大区", "华北大区"];
 const STORES: [(usize, &str, &str, &str); 12] = [
-    (0, "SH-001", "上海南京西路店", "上海市静安区南京西路 1266 号"),
+    (
+        0,
+        "SH-001",
+        "上海南京西路店",
+        "上海市静安区南京西路 1266 号",
+    ),
     (0, "HZ-001", "杭州湖滨店", "杭州市上城区湖滨路 88 号"),
     (0, "SZ-001", "苏州观前街店", "苏州市姑苏区观前街 168 号"),
     (0, "NJ-001", "南京新街口店", "南京市秦淮区中山南路 1 号"),
@@ -38,10 +51,10 @@ const STORES: [(usize, &str, &str, &str); 12] = [
     (2, "JN-001", "济南泉城路店", "济南市历下区泉城路 188 号"),
 ];
 const GUIDE_NAMES: [&str; 40] = [
-    "王芳", "李娜", "张敏", "刘洋", "陈静", "杨丽", "赵磊", "黄婷", "周杰", "吴倩",
-    "徐明", "孙悦", "胡佳", "朱琳", "高翔", "林晨", "何雪", "郭涛", "马骏", "罗兰",
-    "梁爽", "宋雨", "郑凯", "谢菲", "韩梅", "唐宁", "冯博", "于洁", "董浩", "萧然",
-    "程诚", "曹颖", "袁野", "邓超", "许晴", "傅琪", "沈璐", "曾毅", "彭程", "吕薇",
+    "王芳", "李娜", "张敏", "刘洋", "陈静", "杨丽", "赵磊", "黄婷", "周杰", "吴倩", "徐明", "孙悦",
+    "胡佳", "朱琳", "高翔", "林晨", "何雪", "郭涛", "马骏", "罗兰", "梁爽", "宋雨", "郑凯", "谢菲",
+    "韩梅", "唐宁", "冯博", "于洁", "董浩", "萧然", "程诚", "曹颖", "袁野", "邓超", "许晴", "傅琪",
+    "沈璐", "曾毅", "彭程", "吕薇",
 ];
 
 fn parse<T>(r: Result<T, shequn_domain::DomainError>) -> Result<T, AppError> {
@@ -64,40 +77,136 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
     let demo = brand(&mut tx, "demo", "社群演示品牌 Demo Brand", now).await?;
     let mut region_ids = Vec::new();
     for name in REGIONS {
-        region_ids.push(RegionId(regions::insert(&mut tx, demo, &parse(Name::parse("name", name))?, now).await?.id));
+        region_ids.push(RegionId(
+            regions::insert(&mut tx, demo, &parse(Name::parse("name", name))?, now)
+                .await?
+                .id,
+        ));
     }
     let mut store_ids = Vec::new();
     for (region, code, name, address) in STORES {
         let code = parse(StoreCode::parse("code", code))?;
         let name = parse(Name::parse("name", name))?;
-        let new = NewStore { region: region_ids[region], code: &code, name: &name, address };
+        let new = NewStore {
+            region: region_ids[region],
+            code: &code,
+            name: &name,
+            address,
+        };
         store_ids.push(StoreId(stores::insert(&mut tx, demo, &new, now).await?.id));
     }
-    hire(&mut tx, demo, "admin@demo.shequn.test", "演示管理员", Role::BrandAdmin, None, None, &hash, now).await?;
-    for (i, (r, local)) in region_ids.iter().zip(["east", "south", "north"]).enumerate() {
+    hire(
+        &mut tx,
+        demo,
+        "admin@demo.shequn.test",
+        "演示管理员",
+        Role::BrandAdmin,
+        None,
+        None,
+        &hash,
+        now,
+    )
+    .await?;
+    for (i, (r, local)) in region_ids
+        .iter()
+        .zip(["east", "south", "north"])
+        .enumerate()
+    {
         let email = format!("{local}@demo.shequn.test");
         let name = format!("{}经理", REGIONS[i]);
-        hire(&mut tx, demo, &email, &name, Role::RegionManager, Some(*r), None, &hash, now).await?;
+        hire(
+            &mut tx,
+            demo,
+            &email,
+            &name,
+            Role::RegionManager,
+            Some(*r),
+            None,
+            &hash,
+            now,
+        )
+        .await?;
     }
     for (i, s) in store_ids.iter().enumerate() {
-        let email = format!("manager.{}@demo.shequn.test", STORES[i].1.to_lowercase().replace('-', ""));
+        let email = format!(
+            "manager.{}@demo.shequn.test",
+            STORES[i].1.to_lowercase().replace('-', "")
+        );
         let name = format!("{}店长", STORES[i].2);
-        hire(&mut tx, demo, &email, &name, Role::StoreManager, None, Some(*s), &hash, now).await?;
+        hire(
+            &mut tx,
+            demo,
+            &email,
+            &name,
+            Role::StoreManager,
+            None,
+            Some(*s),
+            &hash,
+            now,
+        )
+        .await?;
     }
     for (i, name) in GUIDE_NAMES.iter().enumerate() {
         let email = format!("guide{:02}@demo.shequn.test", i + 1);
         let store = store_ids[i % store_ids.len()];
-        hire(&mut tx, demo, &email, name, Role::ShopGuide, None, Some(store), &hash, now).await?;
+        hire(
+            &mut tx,
+            demo,
+            &email,
+            name,
+            Role::ShopGuide,
+            None,
+            Some(store),
+            &hash,
+            now,
+        )
+        .await?;
     }
 
     let other = brand(&mut tx, "other", "另一个品牌 Other Brand", now).await?;
-    let r = RegionId(regions::insert(&mut tx, other, &parse(Name::parse("name", "西南大区"))?, now).await?.id);
+    let r = RegionId(
+        regions::insert(
+            &mut tx,
+            other,
+            &parse(Name::parse("name", "西南大区"))?,
+            now,
+        )
+        .await?
+        .id,
+    );
     let code = parse(StoreCode::parse("code", "CD-001"))?;
     let name = parse(Name::parse("name", "成都春熙路店"))?;
-    let new = NewStore { region: r, code: &code, name: &name, address: "成都市锦江区春熙路 9 号" };
+    let new = NewStore {
+        region: r,
+        code: &code,
+        name: &name,
+        address: "成都市锦江区春熙路 9 号",
+    };
     let s = StoreId(stores::insert(&mut tx, other, &new, now).await?.id);
-    hire(&mut tx, other, "admin@other.shequn.test", "另一品牌管理员", Role::BrandAdmin, None, None, &hash, now).await?;
-    hire(&mut tx, other, "guide@other.shequn.test", "成都导购", Role::ShopGuide, None, Some(s), &hash, now).await?;
+    hire(
+        &mut tx,
+        other,
+        "admin@other.shequn.test",
+        "另一品牌管理员",
+        Role::BrandAdmin,
+        None,
+        None,
+        &hash,
+        now,
+    )
+    .await?;
+    hire(
+        &mut tx,
+        other,
+        "guide@other.shequn.test",
+        "成都导购",
+        Role::ShopGuide,
+        None,
+        Some(s),
+        &hash,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -121,7 +230,14 @@ async fn hire(
     now: i64,
 ) -> Result<(), AppError> {
     let email = parse(Email::parse("email", email))?;
-    let new = NewStaff { email: &email, display_name: name, role, region, store, password_hash: hash };
+    let new = NewStaff {
+        email: &email,
+        display_name: name,
+        role,
+        region,
+        store,
+        password_hash: hash,
+    };
     staff::insert(tx, brand, &new, now).await?;
     Ok(())
 }

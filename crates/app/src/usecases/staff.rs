@@ -1,13 +1,16 @@
 //! Staff: hire (create with a first password), list, read, change role or store, deactivate.
 
-use shequn_domain::{Actor, Cursor, Email, Name, PageSize, Password, Placement, RegionId, Role, ScopeFilter, StaffId, StoreId};
+use shequn_domain::{
+    Actor, Cursor, Email, Name, PageSize, Password, Placement, RegionId, Role, ScopeFilter,
+    StaffId, StoreId,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
 use crate::storage::db::Tx;
 use crate::storage::staff::{self, NewStaff, StaffChange, StaffRow};
 use crate::storage::{regions, sessions, stores, tokens};
-use crate::usecases::{actor::placement_of, Page};
+use crate::usecases::{Page, actor::placement_of};
 use crate::{AppError, Db};
 
 const EMAIL_TAKEN: &str = "this email already has an account";
@@ -33,17 +36,29 @@ async fn resolve_placement(
     let region = match (role, region_id) {
         (Role::RegionManager, Some(r)) => match regions::get(tx, actor.brand, r).await? {
             Some(row) if actor.can_see_region(r) && row.active => Some(r),
-            _ => return Err(AppError::invalid("region_id", format!("no active region {r}"))),
+            _ => {
+                return Err(AppError::invalid(
+                    "region_id",
+                    format!("no active region {r}"),
+                ));
+            }
         },
         _ => None,
     };
     let store = match (role, store_id) {
-        (Role::StoreManager | Role::ShopGuide, Some(s)) => match stores::get(tx, actor.brand, s).await? {
-            Some(row) if actor.can_see_store(RegionId(row.region_id), s) && row.active => {
-                Some((RegionId(row.region_id), s))
+        (Role::StoreManager | Role::ShopGuide, Some(s)) => {
+            match stores::get(tx, actor.brand, s).await? {
+                Some(row) if actor.can_see_store(RegionId(row.region_id), s) && row.active => {
+                    Some((RegionId(row.region_id), s))
+                }
+                _ => {
+                    return Err(AppError::invalid(
+                        "store_id",
+                        format!("no active store {s}"),
+                    ));
+                }
             }
-            _ => return Err(AppError::invalid("store_id", format!("no active store {s}"))),
-        },
+        }
         _ => None,
     };
     Ok(Placement::for_role(role, region, store)?)
@@ -57,14 +72,22 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<Staf
     {
         // Authorise before paying for the hash.
         let mut tx = db.read().await?;
-        let placement = resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
-        Actor::require(actor.can_manage_staff(role, placement), "you may not give this role here")?;
+        let placement =
+            resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
+        Actor::require(
+            actor.can_manage_staff(role, placement),
+            "you may not give this role here",
+        )?;
         tx.commit().await?;
     }
     let hash = hash_password(password.expose().to_owned()).await?;
     let mut tx = db.write().await?;
-    let placement = resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
-    Actor::require(actor.can_manage_staff(role, placement), "you may not give this role here")?;
+    let placement =
+        resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
+    Actor::require(
+        actor.can_manage_staff(role, placement),
+        "you may not give this role here",
+    )?;
     let new = NewStaff {
         email: &email,
         display_name: name.as_str(),
@@ -76,7 +99,9 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<Staf
     let id = staff::insert(&mut tx, actor.brand, &new, now_ms())
         .await
         .map_err(AppError::on_unique("email", EMAIL_TAKEN))?;
-    let row = staff::get(&mut tx, actor.brand, id).await?.ok_or(AppError::NotFound("staff"))?;
+    let row = staff::get(&mut tx, actor.brand, id)
+        .await?
+        .ok_or(AppError::NotFound("staff"))?;
     tx.commit().await?;
     Ok(row)
 }
@@ -100,7 +125,12 @@ pub async fn list(
         ScopeFilter::Brand => (None, store),
         ScopeFilter::Region(r) => (Some(r), store),
         ScopeFilter::Store(s) if store.is_none_or(|q| q == s) => (None, Some(s)),
-        ScopeFilter::Store(_) => return Ok(Page { items: vec![], next_cursor: None }),
+        ScopeFilter::Store(_) => {
+            return Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            });
+        }
     };
     let mut tx = db.read().await?;
     let rows = staff::list(&mut tx, actor.brand, region, only, after, size).await?;
@@ -108,7 +138,11 @@ pub async fn list(
     Ok(Page::from_rows(rows, size, |r| r.id))
 }
 
-async fn visible(tx: &mut Tx, actor: &Actor, id: StaffId) -> Result<(StaffRow, Role, Placement), AppError> {
+async fn visible(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: StaffId,
+) -> Result<(StaffRow, Role, Placement), AppError> {
     let Some(row) = staff::get(tx, actor.brand, id).await? else {
         return Err(AppError::NotFound("staff"));
     };
@@ -136,15 +170,30 @@ pub struct StaffPatch {
     pub active: Option<bool>,
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: StaffId, patch: StaffPatch) -> Result<StaffRow, AppError> {
-    let name = patch.display_name.as_deref().map(|n| Name::parse("display_name", n)).transpose()?;
-    let new_role = patch.role.as_deref().map(|r| Role::parse("role", r)).transpose()?;
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: StaffId,
+    patch: StaffPatch,
+) -> Result<StaffRow, AppError> {
+    let name = patch
+        .display_name
+        .as_deref()
+        .map(|n| Name::parse("display_name", n))
+        .transpose()?;
+    let new_role = patch
+        .role
+        .as_deref()
+        .map(|r| Role::parse("role", r))
+        .transpose()?;
     let mut tx = db.write().await?;
     let (row, role, placement) = visible(&mut tx, actor, id).await?;
     let role_to = new_role.unwrap_or(role);
     let moves = new_role.is_some() || patch.region_id.is_some() || patch.store_id.is_some();
     let placement_to = if moves {
-        let region = patch.region_id.or(placement.region().filter(|_| role_to == Role::RegionManager));
+        let region = patch.region_id.or(placement
+            .region()
+            .filter(|_| role_to == Role::RegionManager));
         let store = patch.store_id.or(placement.store());
         resolve_placement(&mut tx, actor, role_to, region, store).await?
     } else {
@@ -152,16 +201,21 @@ pub async fn update(db: &Db, actor: &Actor, id: StaffId, patch: StaffPatch) -> R
     };
     let active = patch.active.unwrap_or(row.active);
     if id == actor.staff && (role_to != role || placement_to != placement || !active) {
-        return Err(AppError::Forbidden("you may not change your own role or deactivate yourself"));
+        return Err(AppError::Forbidden(
+            "you may not change your own role or deactivate yourself",
+        ));
     }
     if id != actor.staff {
         Actor::require(
-            actor.can_manage_staff(role, placement) && actor.can_manage_staff(role_to, placement_to),
+            actor.can_manage_staff(role, placement)
+                && actor.can_manage_staff(role_to, placement_to),
             "you may not manage this staff member",
         )?;
     }
     let change = StaffChange {
-        display_name: name.as_ref().map_or(row.display_name.as_str(), |n| n.as_str()),
+        display_name: name
+            .as_ref()
+            .map_or(row.display_name.as_str(), |n| n.as_str()),
         role: role_to,
         region: region_column(placement_to),
         store: placement_to.store(),
@@ -174,7 +228,9 @@ pub async fn update(db: &Db, actor: &Actor, id: StaffId, patch: StaffPatch) -> R
         sessions::delete_for_staff(&mut tx, actor.brand, id).await?;
         tokens::revoke_all_except(&mut tx, actor.brand, id, None, now).await?;
     }
-    let row = staff::get(&mut tx, actor.brand, id).await?.ok_or(AppError::NotFound("staff"))?;
+    let row = staff::get(&mut tx, actor.brand, id)
+        .await?
+        .ok_or(AppError::NotFound("staff"))?;
     tx.commit().await?;
     Ok(row)
 }

@@ -31,10 +31,17 @@ fn parse_address(raw: Option<&str>) -> Result<String, AppError> {
 }
 
 /// An active region of the actor's brand that the actor can see, or an error on `field`.
-async fn usable_region(tx: &mut Tx, actor: &Actor, id: RegionId, field: &'static str) -> Result<(), AppError> {
+async fn usable_region(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: RegionId,
+    field: &'static str,
+) -> Result<(), AppError> {
     match regions::get(tx, actor.brand, id).await? {
         Some(r) if actor.can_see_region(id) && r.active => Ok(()),
-        Some(_) if actor.can_see_region(id) => Err(AppError::invalid(field, "the region is deactivated")),
+        Some(_) if actor.can_see_region(id) => {
+            Err(AppError::invalid(field, "the region is deactivated"))
+        }
         _ => Err(AppError::invalid(field, format!("no region {id}"))),
     }
 }
@@ -45,8 +52,16 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Stor
     let address = parse_address(input.address.as_deref())?;
     let mut tx = db.write().await?;
     usable_region(&mut tx, actor, input.region_id, "region_id").await?;
-    Actor::require(actor.can_place_store_in(input.region_id), "you may not open stores in this region")?;
-    let new = NewStore { region: input.region_id, code: &code, name: &name, address: &address };
+    Actor::require(
+        actor.can_place_store_in(input.region_id),
+        "you may not open stores in this region",
+    )?;
+    let new = NewStore {
+        region: input.region_id,
+        code: &code,
+        name: &name,
+        address: &address,
+    };
     let row = stores::insert(&mut tx, actor.brand, &new, now_ms())
         .await
         .map_err(AppError::on_unique("code", CODE_TAKEN))?;
@@ -56,7 +71,10 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Stor
 
 /// Narrows a list to the actor's scope, intersected with an optional region filter.
 /// Returns None when the intersection is empty.
-fn list_scope(actor: &Actor, region: Option<RegionId>) -> Option<(Option<RegionId>, Option<StoreId>)> {
+fn list_scope(
+    actor: &Actor,
+    region: Option<RegionId>,
+) -> Option<(Option<RegionId>, Option<StoreId>)> {
     match actor.list_filter() {
         ScopeFilter::Brand => Some((region, None)),
         ScopeFilter::Region(r) => match region {
@@ -81,7 +99,10 @@ pub async fn list(
     size: PageSize,
 ) -> Result<Page<StoreRow>, AppError> {
     let Some((region, only)) = list_scope(actor, region) else {
-        return Ok(Page { items: vec![], next_cursor: None });
+        return Ok(Page {
+            items: vec![],
+            next_cursor: None,
+        });
     };
     let mut tx = db.read().await?;
     let rows = stores::list(&mut tx, actor.brand, region, only, after, size).await?;
@@ -112,14 +133,34 @@ pub struct StorePatch {
     pub active: Option<bool>,
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: StoreId, patch: StorePatch) -> Result<StoreRow, AppError> {
-    let code = patch.code.as_deref().map(|c| StoreCode::parse("code", c)).transpose()?;
-    let name = patch.name.as_deref().map(|n| Name::parse("name", n)).transpose()?;
-    let address = patch.address.as_deref().map(|a| parse_address(Some(a))).transpose()?;
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: StoreId,
+    patch: StorePatch,
+) -> Result<StoreRow, AppError> {
+    let code = patch
+        .code
+        .as_deref()
+        .map(|c| StoreCode::parse("code", c))
+        .transpose()?;
+    let name = patch
+        .name
+        .as_deref()
+        .map(|n| Name::parse("name", n))
+        .transpose()?;
+    let address = patch
+        .address
+        .as_deref()
+        .map(|a| parse_address(Some(a)))
+        .transpose()?;
     let mut tx = db.write().await?;
     let mut row = visible(&mut tx, actor, id).await?;
     let region = RegionId(row.region_id);
-    Actor::require(actor.can_edit_store(region, id), "you may not edit this store")?;
+    Actor::require(
+        actor.can_edit_store(region, id),
+        "you may not edit this store",
+    )?;
     if let Some(to) = patch.region_id.filter(|to| *to != region) {
         usable_region(&mut tx, actor, to, "region_id").await?;
         Actor::require(
@@ -129,7 +170,10 @@ pub async fn update(db: &Db, actor: &Actor, id: StoreId, patch: StorePatch) -> R
         row.region_id = to.get();
     }
     if let Some(active) = patch.active.filter(|a| *a != row.active) {
-        Actor::require(actor.can_change_store_status(region), "you may not open or close this store")?;
+        Actor::require(
+            actor.can_change_store_status(region),
+            "you may not open or close this store",
+        )?;
         row.active = active;
     }
     if let Some(c) = code {

@@ -6,7 +6,7 @@ use crate::clock::now_ms;
 use crate::secrets::{hash_secret, random_secret};
 use crate::storage::staff::StaffRow;
 use crate::storage::tokens::{self, TokenRow};
-use crate::usecases::{actor, Page};
+use crate::usecases::{Page, actor};
 use crate::{AppError, Db};
 
 pub const TOKEN_PREFIX: &str = "shq_";
@@ -17,25 +17,55 @@ pub const LOGIN_TOKEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Issues a token for the actor; the plain token is returned once and never stored.
-pub async fn issue(db: &Db, actor: &Actor, name: &str, ttl_days: Option<i64>) -> Result<(String, TokenRow), AppError> {
+pub async fn issue(
+    db: &Db,
+    actor: &Actor,
+    name: &str,
+    ttl_days: Option<i64>,
+) -> Result<(String, TokenRow), AppError> {
     let name = Name::parse("name", name)?;
     let days = ttl_days.unwrap_or(DEFAULT_TTL_DAYS);
     if !(1..=MAX_TTL_DAYS).contains(&days) {
-        return Err(AppError::invalid("expires_in_days", format!("must be between 1 and {MAX_TTL_DAYS}, got {days}")));
+        return Err(AppError::invalid(
+            "expires_in_days",
+            format!("must be between 1 and {MAX_TTL_DAYS}, got {days}"),
+        ));
     }
     insert(db, actor.brand, actor.staff, name.as_str(), days * DAY_MS).await
 }
 
 /// The short-lived token a successful API login returns.
 pub async fn issue_for_login(db: &Db, staff: &StaffRow) -> Result<(String, TokenRow), AppError> {
-    insert(db, BrandId(staff.brand_id), StaffId(staff.id), "login", LOGIN_TOKEN_TTL_MS).await
+    insert(
+        db,
+        BrandId(staff.brand_id),
+        StaffId(staff.id),
+        "login",
+        LOGIN_TOKEN_TTL_MS,
+    )
+    .await
 }
 
-async fn insert(db: &Db, brand: BrandId, staff: StaffId, name: &str, ttl_ms: i64) -> Result<(String, TokenRow), AppError> {
+async fn insert(
+    db: &Db,
+    brand: BrandId,
+    staff: StaffId,
+    name: &str,
+    ttl_ms: i64,
+) -> Result<(String, TokenRow), AppError> {
     let plain = random_secret(TOKEN_PREFIX);
     let now = now_ms();
     let mut tx = db.write().await?;
-    let row = tokens::insert(&mut tx, brand, staff, name, &hash_secret(&plain), now, now + ttl_ms).await?;
+    let row = tokens::insert(
+        &mut tx,
+        brand,
+        staff,
+        name,
+        &hash_secret(&plain),
+        now,
+        now + ttl_ms,
+    )
+    .await?;
     tx.commit().await?;
     Ok((plain, row))
 }
@@ -54,7 +84,12 @@ pub async fn authenticate(db: &Db, plain: &str) -> Result<Option<(Actor, TokenId
     Ok(loaded.map(|(a, _)| (a, TokenId(t.id))))
 }
 
-pub async fn list(db: &Db, actor: &Actor, after: Cursor, size: PageSize) -> Result<Page<TokenRow>, AppError> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    after: Cursor,
+    size: PageSize,
+) -> Result<Page<TokenRow>, AppError> {
     let mut tx = db.read().await?;
     let rows = tokens::list(&mut tx, actor.brand, actor.staff, after, size).await?;
     tx.commit().await?;
@@ -64,9 +99,13 @@ pub async fn list(db: &Db, actor: &Actor, after: Cursor, size: PageSize) -> Resu
 /// Revokes one of the actor's own tokens; someone else's token is "not found".
 pub async fn revoke(db: &Db, actor: &Actor, id: TokenId) -> Result<TokenRow, AppError> {
     let mut tx = db.write().await?;
-    tokens::get(&mut tx, actor.brand, actor.staff, id).await?.ok_or(AppError::NotFound("token"))?;
+    tokens::get(&mut tx, actor.brand, actor.staff, id)
+        .await?
+        .ok_or(AppError::NotFound("token"))?;
     tokens::revoke(&mut tx, actor.brand, actor.staff, id, now_ms()).await?;
-    let row = tokens::get(&mut tx, actor.brand, actor.staff, id).await?.ok_or(AppError::NotFound("token"))?;
+    let row = tokens::get(&mut tx, actor.brand, actor.staff, id)
+        .await?
+        .ok_or(AppError::NotFound("token"))?;
     tx.commit().await?;
     Ok(row)
 }

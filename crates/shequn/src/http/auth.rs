@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shequn_app::usecases::tokens;
@@ -28,11 +28,17 @@ impl Caller {
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 /// Middleware for every API route but login: a live token or 401.
-pub async fn require_bearer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require_bearer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let Some(token) = bearer(req.headers()) else {
         return Problem::unauthorized().into_response();
     };
@@ -50,7 +56,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
-        parts.extensions.get::<Caller>().copied().ok_or_else(Problem::unauthorized)
+        parts
+            .extensions
+            .get::<Caller>()
+            .copied()
+            .ok_or_else(Problem::unauthorized)
     }
 }
 
@@ -68,5 +78,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Constant-time comparison for secrets (CSRF tokens), so timing does not leak a prefix.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }

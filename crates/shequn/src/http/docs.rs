@@ -13,7 +13,10 @@ use super::state::AppState;
 pub fn router(openapi: Arc<OpenApi>) -> Router<AppState> {
     let doc = openapi.clone();
     Router::new()
-        .route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
         .route("/api/docs", get(|| async { Html(DOCS_PAGE) }))
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use shequn_domain::{Cursor, PageSize};
 
@@ -43,7 +43,9 @@ where
                 "the body must be JSON, sent with Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| too_large())?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| too_large())?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -70,8 +72,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
                     format!("the body is not valid JSON: {inner}"),
                 ))
             } else {
-                let field = if path == "." { field_from_message(&inner.to_string()) } else { path };
-                Err(Problem::validation(field, strip_position(&inner.to_string())))
+                let field = if path == "." {
+                    field_from_message(&inner.to_string())
+                } else {
+                    path
+                };
+                Err(Problem::validation(
+                    field,
+                    strip_position(&inner.to_string()),
+                ))
             }
         }
     }
@@ -103,7 +112,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiQuery {
 
 impl ApiQuery {
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|s| !s.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
     }
 
     pub fn id(&self, name: &'static str) -> Result<Option<i64>, Problem> {
@@ -114,7 +126,11 @@ impl ApiQuery {
     pub fn page(&self) -> Result<(Cursor, PageSize), Problem> {
         let limit = self
             .str("limit")
-            .map(|l| l.parse::<i64>().map_err(|_| Problem::validation("limit", format!("must be a whole number, got '{l}'"))))
+            .map(|l| {
+                l.parse::<i64>().map_err(|_| {
+                    Problem::validation("limit", format!("must be a whole number, got '{l}'"))
+                })
+            })
             .transpose()?;
         let size = PageSize::parse(limit).map_err(domain_problem)?;
         let cursor = Cursor::parse(self.str("cursor")).map_err(domain_problem)?;
@@ -129,8 +145,12 @@ fn domain_problem(e: shequn_domain::DomainError) -> Problem {
 /// Ids are positive integers; anything else in an id position is 400 `invalid_id`.
 pub fn parse_id(field: &str, raw: &str) -> Result<i64, Problem> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        Problem::new(StatusCode::BAD_REQUEST, "invalid_id", format!("{field} must be a positive integer, got '{raw}'"))
-            .field(field, "must be a positive integer")
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            format!("{field} must be a positive integer, got '{raw}'"),
+        )
+        .field(field, "must be a positive integer")
     })
 }
 
@@ -144,7 +164,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let params = axum::extract::RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| Problem::not_found("resource"))?;
-        let (name, value) = params.iter().next().ok_or_else(|| Problem::not_found("resource"))?;
+        let (name, value) = params
+            .iter()
+            .next()
+            .ok_or_else(|| Problem::not_found("resource"))?;
         parse_id(name, value).map(IdPath)
     }
 }

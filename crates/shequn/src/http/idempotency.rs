@@ -5,9 +5,9 @@
 //! replays that response; with a different body it is refused (422); while the first is
 //! still running a second gets 409. Keys are scoped per brand and caller and kept 25 h.
 
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -17,7 +17,7 @@ use shequn_app::{AppError, Db};
 use shequn_domain::BrandId;
 
 use super::auth::Caller;
-use super::extract::{too_large, MAX_BODY_BYTES};
+use super::extract::{MAX_BODY_BYTES, too_large};
 use super::problem::Problem;
 use super::state::AppState;
 
@@ -47,16 +47,27 @@ async fn run(state: &AppState, req: Request, next: Next) -> Result<Response, Res
         .headers()
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic()))
+        .filter(|k| {
+            !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic())
+        })
         .map(str::to_owned)
         .ok_or_else(|| {
-            Problem::new(StatusCode::BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters")
-                .field("Idempotency-Key", "must be 1-255 visible ASCII characters")
-                .into_response()
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1-255 visible ASCII characters",
+            )
+            .field("Idempotency-Key", "must be 1-255 visible ASCII characters")
+            .into_response()
         })?;
-    let caller = *req.extensions().get::<Caller>().ok_or_else(|| Problem::unauthorized().into_response())?;
+    let caller = *req
+        .extensions()
+        .get::<Caller>()
+        .ok_or_else(|| Problem::unauthorized().into_response())?;
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| too_large().into_response())?;
+    let bytes = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large().into_response())?;
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update(b" ");
@@ -67,12 +78,17 @@ async fn run(state: &AppState, req: Request, next: Next) -> Result<Response, Res
     let brand = caller.actor.brand;
     let scope = caller.idempotency_scope();
 
-    match claim(&state.db, brand, &scope, &key, &hash).await.map_err(problem)? {
+    match claim(&state.db, brand, &scope, &key, &hash)
+        .await
+        .map_err(problem)?
+    {
         Ok(Claim::Replay(status, stored)) => return Ok(replay(status, &stored)),
         Ok(Claim::Run) => {}
         Err(r) => return Err(refusal(r)),
     }
-    let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     let (parts, body) = res.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
         let _ = release(&state.db, brand, &scope, &key).await;
@@ -84,7 +100,16 @@ async fn run(state: &AppState, req: Request, next: Next) -> Result<Response, Res
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
     let stored = format!("{content_type}\n{}", String::from_utf8_lossy(&bytes));
-    if let Err(e) = complete(&state.db, brand, &scope, &key, parts.status.as_u16(), &stored).await {
+    if let Err(e) = complete(
+        &state.db,
+        brand,
+        &scope,
+        &key,
+        parts.status.as_u16(),
+        &stored,
+    )
+    .await
+    {
         tracing::error!(error = %e, "could not store idempotent response");
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
@@ -99,7 +124,13 @@ enum Refusal {
     InFlight,
 }
 
-async fn claim(db: &Db, brand: BrandId, scope: &str, key: &str, hash: &str) -> Result<Result<Claim, Refusal>, AppError> {
+async fn claim(
+    db: &Db,
+    brand: BrandId,
+    scope: &str,
+    key: &str,
+    hash: &str,
+) -> Result<Result<Claim, Refusal>, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
     if store::claim(&mut tx, brand, scope, key, hash, now).await? {
@@ -113,7 +144,9 @@ async fn claim(db: &Db, brand: BrandId, scope: &str, key: &str, hash: &str) -> R
         Err(Refusal::Reused)
     } else if let (Some(status), Some(stored)) = (row.status, row.response) {
         Ok(Claim::Replay(status as u16, stored))
-    } else if store::reclaim_stale(&mut tx, brand, scope, key, hash, now, now - STALE_CLAIM_MS).await? {
+    } else if store::reclaim_stale(&mut tx, brand, scope, key, hash, now, now - STALE_CLAIM_MS)
+        .await?
+    {
         Ok(Claim::Run)
     } else {
         Err(Refusal::InFlight)
@@ -139,7 +172,14 @@ fn refusal(r: Refusal) -> Response {
     .into_response()
 }
 
-async fn complete(db: &Db, brand: BrandId, scope: &str, key: &str, status: u16, stored: &str) -> Result<(), AppError> {
+async fn complete(
+    db: &Db,
+    brand: BrandId,
+    scope: &str,
+    key: &str,
+    status: u16,
+    stored: &str,
+) -> Result<(), AppError> {
     let mut tx = db.write().await?;
     store::complete(&mut tx, brand, scope, key, status, stored).await?;
     tx.commit().await?;
@@ -154,11 +194,18 @@ async fn release(db: &Db, brand: BrandId, scope: &str, key: &str) -> Result<(), 
 }
 
 fn replay(status: u16, stored: &str) -> Response {
-    let (content_type, body) = stored.split_once('\n').unwrap_or(("application/json", stored));
-    let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body.to_owned()).into_response();
+    let (content_type, body) = stored
+        .split_once('\n')
+        .unwrap_or(("application/json", stored));
+    let mut res = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        body.to_owned(),
+    )
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(content_type) {
         res.headers_mut().insert(header::CONTENT_TYPE, v);
     }
-    res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     res
 }

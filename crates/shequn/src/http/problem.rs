@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the one error shape of the API, and the one place where a
 //! use-case error becomes a status code and a stable machine `code`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use shequn_app::AppError;
@@ -14,35 +14,52 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// An API error (`application/problem+json`).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// An API error, rendered as `application/problem+json` ([`ProblemBody`] on the wire).
+/// Kept small: it travels in the `Err` side of every handler's result.
+#[derive(Debug, Clone)]
 pub struct Problem {
-    /// A URI naming the problem type.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    /// What went wrong, for a person.
-    pub detail: String,
-    /// A stable machine-readable code, e.g. `validation_failed`.
-    pub code: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    #[serde(skip)]
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
     retry_after: Option<u64>,
 }
 
+/// The wire form of a [`Problem`] (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemBody<'a> {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'a str,
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: &'a str,
+    /// A stable machine-readable code, e.g. `validation_failed`.
+    pub code: &'a str,
+    /// The fields at fault, for validation errors.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub errors: &'a [FieldError],
+}
+
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
         Problem {
-            kind: format!("https://shequn.dev/problems/{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
+            status,
+            code,
             detail: detail.into(),
-            code: code.to_owned(),
             errors: Vec::new(),
             retry_after: None,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
     }
 
     pub fn field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -70,7 +87,11 @@ impl Problem {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     pub fn unauthorized() -> Self {
@@ -92,15 +113,23 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
-        let mut res = (status, body).into_response();
+        let body = ProblemBody {
+            kind: format!("https://shequn.dev/problems/{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            code: self.code,
+            errors: &self.errors,
+        };
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let mut res = (self.status, body).into_response();
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
         if let Some(secs) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
@@ -112,10 +141,12 @@ impl From<AppError> for Problem {
             AppError::NotFound(what) => Problem::not_found(what),
             AppError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "forbidden", why),
             AppError::Invalid { field, message } => Problem::validation(field, message),
-            AppError::Conflict { field, message } => {
-                Problem::new(StatusCode::CONFLICT, "conflict", format!("{field}: {message}"))
-                    .field(field, message)
-            }
+            AppError::Conflict { field, message } => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{field}: {message}"),
+            )
+            .field(field, message),
             AppError::BadCredentials => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",

@@ -1,15 +1,15 @@
 //! `/account`: the signed-in member's own password.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shequn_app::usecases::auth;
 
-use super::chrome::{form_error, render, Chrome};
-use super::session::{session_cookie, Console, SESSION_COOKIE};
+use super::chrome::{Chrome, form_error, render};
+use super::session::{Console, SESSION_COOKIE, session_cookie};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
 
@@ -27,7 +27,13 @@ pub struct Done {
 
 pub async fn page(console: Console, Query(q): Query<Done>) -> Response {
     let c = Chrome::for_console(&console, "account").with_flash(q.done.as_deref());
-    render(StatusCode::OK, &AccountPage { c, email: console.staff.email.clone() })
+    render(
+        StatusCode::OK,
+        &AccountPage {
+            c,
+            email: console.staff.email.clone(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -47,13 +53,26 @@ pub async fn change_password(
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
-    let result = auth::change_password(&state.db, &console.actor, &form.current_password, &form.new_password, None).await;
+    let result = auth::change_password(
+        &state.db,
+        &console.actor,
+        &form.current_password,
+        &form.new_password,
+        None,
+    )
+    .await;
     if let Err(e) = result {
         return match form_error(console.lang, e) {
             Ok(msg) => {
                 let mut c = Chrome::for_console(&console, "account");
                 c.error = Some(msg);
-                render(StatusCode::UNPROCESSABLE_ENTITY, &AccountPage { c, email: console.staff.email.clone() })
+                render(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &AccountPage {
+                        c,
+                        email: console.staff.email.clone(),
+                    },
+                )
             }
             Err(page) => page,
         };
@@ -62,7 +81,10 @@ pub async fn change_password(
     let previous = cookie(&headers, SESSION_COOKIE);
     match auth::start_session(&state.db, &console.staff, previous).await {
         Ok((id, _)) => (
-            [(header::SET_COOKIE, session_cookie(&id, state.options.secure_cookies))],
+            [(
+                header::SET_COOKIE,
+                session_cookie(&id, state.options.secure_cookies),
+            )],
             Redirect::to("/account?done=password"),
         )
             .into_response(),

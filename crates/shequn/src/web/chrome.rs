@@ -2,11 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::i18n::{Lang, Text, LANG_COOKIE};
+use super::i18n::{LANG_COOKIE, Lang, Text};
 use super::session::Console;
 
 /// The layout's data: language, the signed-in user, the CSRF token for forms.
@@ -88,11 +88,19 @@ struct ErrorPage {
 }
 
 pub fn error_page(lang: Lang, status: StatusCode, message: &'static str) -> Response {
-    render(status, &ErrorPage { c: Chrome::anonymous(lang), message })
+    render(
+        status,
+        &ErrorPage {
+            c: Chrome::anonymous(lang),
+            message,
+        },
+    )
 }
 
 /// Maps a use-case error on a console page to a page: 404 and 403 get their own page;
 /// validation and conflicts are shown on the form (`Err(message)`).
+// A page-sized error is fine here: it is built once, on the failure path of a form.
+#[allow(clippy::result_large_err)]
 pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Response> {
     use shequn_app::AppError;
     let t = lang.text();
@@ -104,7 +112,11 @@ pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Respons
         }
         other => {
             tracing::error!(error = %other, "console request failed");
-            Err(error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, t.error_title))
+            Err(error_page(
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t.error_title,
+            ))
         }
     }
 }
@@ -112,7 +124,11 @@ pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Respons
 /// Any use-case error as a whole page (for GETs, where there is no form to show it on).
 pub fn failure_page(lang: Lang, e: shequn_app::AppError) -> Response {
     match form_error(lang, e) {
-        Ok(_) => error_page(lang, StatusCode::UNPROCESSABLE_ENTITY, lang.text().error_title),
+        Ok(_) => error_page(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.text().error_title,
+        ),
         Err(page) => page,
     }
 }
@@ -132,7 +148,11 @@ pub struct Next {
 }
 
 /// `/lang/en` or `/lang/zh`: remembers the choice for a year and goes back.
-pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>, headers: HeaderMap) -> Response {
+pub async fn switch_language(
+    Path(code): Path<String>,
+    Query(q): Query<Next>,
+    headers: HeaderMap,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::Zh);
     // Only local paths, so the switch cannot be used as an open redirect.
     let back = q
@@ -142,9 +162,15 @@ pub async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>, he
             headers
                 .get(header::REFERER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|r| r.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned())))
+                .and_then(|r| {
+                    r.split_once("://")
+                        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+                })
         })
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }

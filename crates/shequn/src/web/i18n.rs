@@ -41,7 +41,10 @@ impl Lang {
         headers
             .get(axum::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))))
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+            })
             .unwrap_or(Lang::Zh)
     }
 

@@ -3,16 +3,16 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shequn_app::usecases::auth;
 
-use super::chrome::{render, Chrome};
+use super::chrome::{Chrome, render};
 use super::i18n::Lang;
-use super::session::{clear_session_cookie, session_cookie, Console, SESSION_COOKIE};
+use super::session::{Console, SESSION_COOKIE, clear_session_cookie, session_cookie};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
 
@@ -38,7 +38,14 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
     let lang = Lang::from_headers(&headers);
-    render(StatusCode::OK, &LoginPage { c: Chrome::anonymous(lang), email: String::new(), next: safe_next(q.next.as_deref()) })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            c: Chrome::anonymous(lang),
+            email: String::new(),
+            next: safe_next(q.next.as_deref()),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -60,14 +67,23 @@ pub async fn submit(
     let fail = |status, msg: &str| {
         let mut c = Chrome::anonymous(lang);
         c.error = Some(msg.to_owned());
-        render(status, &LoginPage { c, email: form.email.clone(), next: next.clone() })
+        render(
+            status,
+            &LoginPage {
+                c,
+                email: form.email.clone(),
+                next: next.clone(),
+            },
+        )
     };
     if state.check_login_rate(&form.email, peer.ip()).is_err() {
         return fail(StatusCode::TOO_MANY_REQUESTS, t.rate_limited);
     }
     let staff = match auth::check_credentials(&state.db, &form.email, &form.password).await {
         Ok(s) => s,
-        Err(shequn_app::AppError::BadCredentials) => return fail(StatusCode::UNAUTHORIZED, t.bad_credentials),
+        Err(shequn_app::AppError::BadCredentials) => {
+            return fail(StatusCode::UNAUTHORIZED, t.bad_credentials);
+        }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
             return fail(StatusCode::INTERNAL_SERVER_ERROR, t.error_title);
@@ -77,7 +93,10 @@ pub async fn submit(
     let previous = cookie(&headers, SESSION_COOKIE);
     match auth::start_session(&state.db, &staff, previous).await {
         Ok((id, _csrf)) => (
-            [(header::SET_COOKIE, session_cookie(&id, state.options.secure_cookies))],
+            [(
+                header::SET_COOKIE,
+                session_cookie(&id, state.options.secure_cookies),
+            )],
             Redirect::to(&next),
         )
             .into_response(),
@@ -94,7 +113,12 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, console: Console, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    console: Console,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
@@ -104,7 +128,10 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, console: 
         tracing::error!(error = %e, "logout failed");
     }
     (
-        [(header::SET_COOKIE, clear_session_cookie(state.options.secure_cookies))],
+        [(
+            header::SET_COOKIE,
+            clear_session_cookie(state.options.secure_cookies),
+        )],
         Redirect::to("/login"),
     )
         .into_response()

@@ -12,15 +12,15 @@ mod session;
 mod staff;
 mod stores;
 
+use axum::Router;
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
-use axum::middleware::{from_fn, Next};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::http::state::AppState;
-pub use chrome::{render, Chrome};
+pub use chrome::{Chrome, render};
 pub use session::Console;
 
 pub fn router(_state: AppState) -> Router<AppState> {
@@ -32,12 +32,18 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/regions", get(regions::list).post(regions::create))
         .route("/regions/{region_id}", post(regions::update))
         .route("/stores", get(stores::list).post(stores::create))
-        .route("/stores/{store_id}", get(stores::detail).post(stores::update))
+        .route(
+            "/stores/{store_id}",
+            get(stores::detail).post(stores::update),
+        )
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{staff_id}", get(staff::detail).post(staff::update))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
-        .route("/static/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/static/console.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
+        )
         .layer(from_fn(same_origin_forms))
 }
 
@@ -56,11 +62,17 @@ async fn same_origin_forms(req: Request, next: Next) -> Response {
         let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
         let origin_mismatch = match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
             (Some("null"), _) => true,
-            (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+            (Some(origin), Some(host)) => {
+                origin.split_once("://").map(|(_, rest)| rest) != Some(host)
+            }
             _ => false,
         };
         if cross_site || origin_mismatch {
-            return (StatusCode::FORBIDDEN, Html("cross-site form submission refused")).into_response();
+            return (
+                StatusCode::FORBIDDEN,
+                Html("cross-site form submission refused"),
+            )
+                .into_response();
         }
     }
     next.run(req).await

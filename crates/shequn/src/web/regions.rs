@@ -1,16 +1,16 @@
 //! `/regions`: list, create, rename, deactivate and reactivate regions.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use shequn_app::storage::regions::RegionRow;
 use shequn_app::usecases::regions::{self, RegionPatch};
 use shequn_domain::{Cursor, PageSize, RegionId};
 
-use super::chrome::{failure_page, form_error, local_time, render, Chrome};
+use super::chrome::{Chrome, failure_page, form_error, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -36,7 +36,14 @@ pub struct ListQuery {
     done: Option<String>,
 }
 
-async fn show(state: &AppState, console: &Console, cursor: Option<&str>, c: Chrome, status: StatusCode, name: String) -> Response {
+async fn show(
+    state: &AppState,
+    console: &Console,
+    cursor: Option<&str>,
+    c: Chrome,
+    status: StatusCode,
+    name: String,
+) -> Response {
     let cursor = Cursor::parse(cursor).unwrap_or_default();
     let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
     match regions::list(&state.db, &console.actor, cursor, size).await {
@@ -54,9 +61,21 @@ async fn show(state: &AppState, console: &Console, cursor: Option<&str>, c: Chro
     }
 }
 
-pub async fn list(State(state): State<AppState>, console: Console, Query(q): Query<ListQuery>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let c = Chrome::for_console(&console, "regions").with_flash(q.done.as_deref());
-    show(&state, &console, q.cursor.as_deref(), c, StatusCode::OK, String::new()).await
+    show(
+        &state,
+        &console,
+        q.cursor.as_deref(),
+        c,
+        StatusCode::OK,
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -66,7 +85,11 @@ pub struct CreateForm {
     name: String,
 }
 
-pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<CreateForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    console: Console,
+    Form(form): Form<CreateForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
@@ -76,7 +99,15 @@ pub async fn create(State(state): State<AppState>, console: Console, Form(form):
             Ok(msg) => {
                 let mut c = Chrome::for_console(&console, "regions");
                 c.error = Some(msg);
-                show(&state, &console, None, c, StatusCode::UNPROCESSABLE_ENTITY, form.name).await
+                show(
+                    &state,
+                    &console,
+                    None,
+                    c,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    form.name,
+                )
+                .await
             }
             Err(page) => page,
         },
@@ -100,14 +131,25 @@ pub async fn update(
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
-    let patch = RegionPatch { name: form.name.filter(|n| !n.trim().is_empty()), active: form.active };
+    let patch = RegionPatch {
+        name: form.name.filter(|n| !n.trim().is_empty()),
+        active: form.active,
+    };
     match regions::update(&state.db, &console.actor, RegionId(id), patch).await {
         Ok(_) => Redirect::to("/regions?done=saved").into_response(),
         Err(e) => match form_error(console.lang, e) {
             Ok(msg) => {
                 let mut c = Chrome::for_console(&console, "regions");
                 c.error = Some(msg);
-                show(&state, &console, None, c, StatusCode::UNPROCESSABLE_ENTITY, String::new()).await
+                show(
+                    &state,
+                    &console,
+                    None,
+                    c,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    String::new(),
+                )
+                .await
             }
             Err(page) => page,
         },

@@ -30,7 +30,11 @@ impl Console {
     }
 
     pub fn csrf_failed(&self) -> Response {
-        super::chrome::error_page(self.lang, axum::http::StatusCode::FORBIDDEN, self.lang.text().csrf_failed)
+        super::chrome::error_page(
+            self.lang,
+            axum::http::StatusCode::FORBIDDEN,
+            self.lang.text().csrf_failed,
+        )
     }
 }
 
@@ -52,11 +56,24 @@ impl FromRequestParts<AppState> for Console {
             Ok(None) => return Err(to_login()),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return Err(super::chrome::error_page(lang, axum::http::StatusCode::INTERNAL_SERVER_ERROR, lang.text().error_title));
+                return Err(super::chrome::error_page(
+                    lang,
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    lang.text().error_title,
+                ));
             }
         };
-        let brand_name = brands::current(&state.db, &info.actor).await.map(|b| b.name).unwrap_or_default();
-        Ok(Console { actor: info.actor, staff: info.staff, brand_name, csrf: info.csrf, lang })
+        let brand_name = brands::current(&state.db, &info.actor)
+            .await
+            .map(|b| b.name)
+            .unwrap_or_default();
+        Ok(Console {
+            actor: info.actor,
+            staff: info.staff,
+            brand_name,
+            csrf: info.csrf,
+            lang,
+        })
     }
 }
 

@@ -1,26 +1,28 @@
 //! `/staff`: list (by store), add, view, change role or store, deactivate and reactivate.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
+use shequn_app::AppError;
 use shequn_app::storage::regions::RegionRow;
 use shequn_app::storage::staff::StaffRow;
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
 use shequn_app::usecases::{regions, stores};
-use shequn_app::AppError;
 use shequn_domain::{Cursor, PageSize, RegionId, StaffId, StoreId};
 
-use super::chrome::{failure_page, form_error, local_time, render, Chrome};
+use super::chrome::{Chrome, failure_page, form_error, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
 /// An optional id from a form select, where "" means none.
 fn opt_id(raw: &Option<String>) -> Option<i64> {
-    raw.as_deref().and_then(|s| s.trim().parse::<i64>().ok()).filter(|n| *n > 0)
+    raw.as_deref()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|n| *n > 0)
 }
 
 #[derive(Default)]
@@ -41,15 +43,23 @@ struct Pickers {
 
 async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppError> {
     let a = &console.actor;
-    let regions = regions::list(&state.db, a, Cursor::default(), PageSize::MAX_PAGE).await?.items;
-    let stores = stores::list(&state.db, a, None, Cursor::default(), PageSize::MAX_PAGE).await?.items;
+    let regions = regions::list(&state.db, a, Cursor::default(), PageSize::MAX_PAGE)
+        .await?
+        .items;
+    let stores = stores::list(&state.db, a, None, Cursor::default(), PageSize::MAX_PAGE)
+        .await?
+        .items;
     let t = console.lang.text();
     let roles = a
         .grantable_roles()
         .into_iter()
         .map(|r| (r.as_str(), t.role(r.as_str())))
         .collect();
-    Ok(Pickers { regions, stores, roles })
+    Ok(Pickers {
+        regions,
+        stores,
+        roles,
+    })
 }
 
 #[derive(Template)]
@@ -66,11 +76,13 @@ struct StaffListPage {
 
 impl StaffListPage {
     fn store_name(&self, id: &Option<i64>) -> &str {
-        id.and_then(|id| self.pickers.stores.iter().find(|s| s.id == id)).map_or("", |s| s.name.as_str())
+        id.and_then(|id| self.pickers.stores.iter().find(|s| s.id == id))
+            .map_or("", |s| s.name.as_str())
     }
 
     fn region_name(&self, id: &Option<i64>) -> &str {
-        id.and_then(|id| self.pickers.regions.iter().find(|r| r.id == id)).map_or("", |r| r.name.as_str())
+        id.and_then(|id| self.pickers.regions.iter().find(|r| r.id == id))
+            .map_or("", |r| r.name.as_str())
     }
 
     fn role_label(&self, role: &str) -> &'static str {
@@ -126,9 +138,22 @@ async fn show(
     }
 }
 
-pub async fn list(State(state): State<AppState>, console: Console, Query(q): Query<ListQuery>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let c = Chrome::for_console(&console, "staff").with_flash(q.done.as_deref());
-    show(&state, &console, opt_id(&q.store_id), q.cursor.as_deref(), c, StatusCode::OK, StaffDraft::default()).await
+    show(
+        &state,
+        &console,
+        opt_id(&q.store_id),
+        q.cursor.as_deref(),
+        c,
+        StatusCode::OK,
+        StaffDraft::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -143,7 +168,11 @@ pub struct CreateForm {
     password: String,
 }
 
-pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<CreateForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    console: Console,
+    Form(form): Form<CreateForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
@@ -168,7 +197,16 @@ pub async fn create(State(state): State<AppState>, console: Console, Form(form):
                     display_name: form.display_name,
                     role: form.role,
                 };
-                show(&state, &console, None, None, c, StatusCode::UNPROCESSABLE_ENTITY, draft).await
+                show(
+                    &state,
+                    &console,
+                    None,
+                    None,
+                    c,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    draft,
+                )
+                .await
             }
             Err(page) => page,
         },
@@ -211,7 +249,13 @@ pub struct Done {
     done: Option<String>,
 }
 
-async fn show_member(state: &AppState, console: &Console, id: i64, c: Chrome, status: StatusCode) -> Response {
+async fn show_member(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    c: Chrome,
+    status: StatusCode,
+) -> Response {
     let loaded = async {
         let member = staff::get(&state.db, &console.actor, StaffId(id)).await?;
         let pickers = pickers(state, console).await?;
@@ -224,13 +268,26 @@ async fn show_member(state: &AppState, console: &Console, id: i64, c: Chrome, st
             let can_manage = !is_self
                 && shequn_app::usecases::actor::placement_of(&member)
                     .is_ok_and(|(role, placement)| console.actor.can_manage_staff(role, placement));
-            render(status, &StaffPage { c, member, pickers, can_manage })
+            render(
+                status,
+                &StaffPage {
+                    c,
+                    member,
+                    pickers,
+                    can_manage,
+                },
+            )
         }
         Err(e) => failure_page(console.lang, e),
     }
 }
 
-pub async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Query(q): Query<Done>) -> Response {
+pub async fn detail(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Response {
     let c = Chrome::for_console(&console, "staff").with_flash(q.done.as_deref());
     show_member(&state, &console, id, c, StatusCode::OK).await
 }
@@ -246,7 +303,12 @@ pub struct UpdateForm {
     active: Option<bool>,
 }
 
-pub async fn update(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Form(form): Form<UpdateForm>) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }

@@ -1,20 +1,20 @@
 //! `/stores`: list (by region), open, view, edit, move, close and reopen stores.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
+use shequn_app::AppError;
 use shequn_app::storage::regions::RegionRow;
 use shequn_app::storage::staff::StaffRow;
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
 use shequn_app::usecases::{regions, staff};
-use shequn_app::AppError;
 use shequn_domain::{Cursor, PageSize, RegionId, StoreId};
 
-use super::chrome::{failure_page, form_error, local_time, render, Chrome};
+use super::chrome::{Chrome, failure_page, form_error, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -41,7 +41,10 @@ struct StoresPage {
 
 impl StoresPage {
     fn region_name(&self, id: &i64) -> &str {
-        self.regions.iter().find(|r| r.id == *id).map_or("", |r| r.name.as_str())
+        self.regions
+            .iter()
+            .find(|r| r.id == *id)
+            .map_or("", |r| r.name.as_str())
     }
 }
 
@@ -53,7 +56,14 @@ pub struct ListQuery {
 }
 
 async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<RegionRow>, AppError> {
-    Ok(regions::list(&state.db, &console.actor, Cursor::default(), PageSize::MAX_PAGE).await?.items)
+    Ok(regions::list(
+        &state.db,
+        &console.actor,
+        Cursor::default(),
+        PageSize::MAX_PAGE,
+    )
+    .await?
+    .items)
 }
 
 async fn show(
@@ -69,13 +79,22 @@ async fn show(
     let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
     let loaded = async {
         let regions = visible_regions(state, console).await?;
-        let page = stores::list(&state.db, &console.actor, region.map(RegionId), cursor, size).await?;
+        let page = stores::list(
+            &state.db,
+            &console.actor,
+            region.map(RegionId),
+            cursor,
+            size,
+        )
+        .await?;
         Ok::<_, AppError>((regions, page))
     }
     .await;
     match loaded {
         Ok((regions, page)) => {
-            let can_create = regions.iter().any(|r| r.active && console.actor.can_place_store_in(RegionId(r.id)));
+            let can_create = regions
+                .iter()
+                .any(|r| r.active && console.actor.can_place_store_in(RegionId(r.id)));
             render(
                 status,
                 &StoresPage {
@@ -93,10 +112,27 @@ async fn show(
     }
 }
 
-pub async fn list(State(state): State<AppState>, console: Console, Query(q): Query<ListQuery>) -> Response {
-    let region = q.region_id.as_deref().and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0);
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let region = q
+        .region_id
+        .as_deref()
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|r| *r > 0);
     let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
-    show(&state, &console, region, q.cursor.as_deref(), c, StatusCode::OK, StoreDraft::default()).await
+    show(
+        &state,
+        &console,
+        region,
+        q.cursor.as_deref(),
+        c,
+        StatusCode::OK,
+        StoreDraft::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -109,7 +145,11 @@ pub struct CreateForm {
     address: Option<String>,
 }
 
-pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<CreateForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    console: Console,
+    Form(form): Form<CreateForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }
@@ -120,7 +160,8 @@ pub async fn create(State(state): State<AppState>, console: Console, Form(form):
         address: form.address.clone(),
     };
     match stores::create(&state.db, &console.actor, input).await {
-        Ok(row) => Redirect::to(&format!("/stores?done=created&region_id={}", row.region_id)).into_response(),
+        Ok(row) => Redirect::to(&format!("/stores?done=created&region_id={}", row.region_id))
+            .into_response(),
         Err(e) => match form_error(console.lang, e) {
             Ok(msg) => {
                 let mut c = Chrome::for_console(&console, "stores");
@@ -131,7 +172,16 @@ pub async fn create(State(state): State<AppState>, console: Console, Form(form):
                     name: form.name,
                     address: form.address.unwrap_or_default(),
                 };
-                show(&state, &console, None, None, c, StatusCode::UNPROCESSABLE_ENTITY, draft).await
+                show(
+                    &state,
+                    &console,
+                    None,
+                    None,
+                    c,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    draft,
+                )
+                .await
             }
             Err(page) => page,
         },
@@ -156,7 +206,10 @@ impl StorePage {
     }
 
     fn region_name(&self) -> &str {
-        self.regions.iter().find(|r| r.id == self.store.region_id).map_or("", |r| r.name.as_str())
+        self.regions
+            .iter()
+            .find(|r| r.id == self.store.region_id)
+            .map_or("", |r| r.name.as_str())
     }
 }
 
@@ -165,11 +218,24 @@ pub struct Done {
     done: Option<String>,
 }
 
-async fn show_store(state: &AppState, console: &Console, id: i64, c: Chrome, status: StatusCode) -> Response {
+async fn show_store(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    c: Chrome,
+    status: StatusCode,
+) -> Response {
     let loaded = async {
         let store = stores::get(&state.db, &console.actor, StoreId(id)).await?;
         let regions = visible_regions(state, console).await?;
-        let staff = staff::list(&state.db, &console.actor, Some(StoreId(id)), Cursor::default(), PageSize::MAX_PAGE).await?;
+        let staff = staff::list(
+            &state.db,
+            &console.actor,
+            Some(StoreId(id)),
+            Cursor::default(),
+            PageSize::MAX_PAGE,
+        )
+        .await?;
         Ok::<_, AppError>((store, regions, staff.items))
     }
     .await;
@@ -194,7 +260,12 @@ async fn show_store(state: &AppState, console: &Console, id: i64, c: Chrome, sta
     }
 }
 
-pub async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Query(q): Query<Done>) -> Response {
+pub async fn detail(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Response {
     let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
     show_store(&state, &console, id, c, StatusCode::OK).await
 }
@@ -210,7 +281,12 @@ pub struct UpdateForm {
     active: Option<bool>,
 }
 
-pub async fn update(State(state): State<AppState>, console: Console, Path(id): Path<i64>, Form(form): Form<UpdateForm>) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> Response {
     if !console.csrf_ok(&form.csrf) {
         return console.csrf_failed();
     }

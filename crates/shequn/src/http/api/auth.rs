@@ -3,9 +3,9 @@
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use shequn_app::usecases::{auth, brands, staff as staff_uc, tokens};
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use super::rfc3339;
 use super::staff::StaffOut;
 use crate::http::auth::Caller;
 use crate::http::extract::ApiJson;
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, Problem, ProblemBody};
 use crate::http::state::AppState;
 
 pub fn public_router() -> OpenApiRouter<AppState> {
@@ -47,16 +47,22 @@ pub struct LoginOut {
 
 /// Log in with email and password; returns a bearer token valid for 24 hours.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
-    responses((status = 200, body = LoginOut), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> Result<Json<LoginOut>, ApiError> {
-    state.check_login_rate(&input.email, peer.ip()).map_err(|secs| {
-        Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many login attempts; wait and try again")
+    state
+        .check_login_rate(&input.email, peer.ip())
+        .map_err(|secs| {
+            Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many login attempts; wait and try again",
+            )
             .retry_after(secs)
-    })?;
+        })?;
     let staff = auth::check_credentials(&state.db, &input.email, &input.password).await?;
     let (token, row) = tokens::issue_for_login(&state.db, &staff).await?;
     Ok(Json(LoginOut {
@@ -68,7 +74,7 @@ async fn login(
 
 /// Revoke the token used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = Problem)))]
+    responses((status = 204), (status = 401, body = ProblemBody)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
     tokens::revoke(&state.db, &caller.actor, caller.token).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -89,13 +95,17 @@ pub struct MeOut {
 
 /// The caller and their brand.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+    responses((status = 200, body = MeOut), (status = 401, body = ProblemBody)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeOut>, ApiError> {
     let staff = staff_uc::get(&state.db, &caller.actor, caller.actor.staff).await?;
     let brand = brands::current(&state.db, &caller.actor).await?;
     Ok(Json(MeOut {
         staff: staff.into(),
-        brand: BrandOut { id: brand.id, slug: brand.slug, name: brand.name },
+        brand: BrandOut {
+            id: brand.id,
+            slug: brand.slug,
+            name: brand.name,
+        },
     }))
 }
 
@@ -109,12 +119,19 @@ pub struct PasswordChangeIn {
 
 /// Change the caller's password. Ends every console session and revokes every other token.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChangeIn,
-    responses((status = 204), (status = 422, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 204), (status = 422, body = ProblemBody), (status = 401, body = ProblemBody)))]
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<PasswordChangeIn>,
 ) -> Result<StatusCode, ApiError> {
-    auth::change_password(&state.db, &caller.actor, &input.current_password, &input.new_password, Some(caller.token)).await?;
+    auth::change_password(
+        &state.db,
+        &caller.actor,
+        &input.current_password,
+        &input.new_password,
+        Some(caller.token),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,10 @@ use super::state::AppState;
 pub fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -30,7 +33,7 @@ pub fn rfc3339(ms: i64) -> String {
         version = "1"
     ),
     modifiers(&BearerAuth),
-    components(schemas(super::problem::Problem, super::problem::FieldError)),
+    components(schemas(super::problem::ProblemBody, super::problem::FieldError)),
     tags(
         (name = "auth", description = "Logging in and the caller"),
         (name = "tokens", description = "API tokens"),

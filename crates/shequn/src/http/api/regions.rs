@@ -1,8 +1,8 @@
 //! `/api/v1/regions`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::regions::RegionRow;
 use shequn_app::usecases::regions::{self, RegionPatch};
@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{rfc3339, PageOf};
+use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,8 +61,12 @@ pub struct RegionPatchIn {
 /// Regions the caller can see.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions", security(("bearer" = [])),
     params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = PageOf<RegionOut>), (status = 401, body = Problem)))]
-async fn list_regions(State(state): State<AppState>, caller: Caller, q: ApiQuery) -> Result<Json<PageOf<RegionOut>>, ApiError> {
+    responses((status = 200, body = PageOf<RegionOut>), (status = 401, body = ProblemBody)))]
+async fn list_regions(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: ApiQuery,
+) -> Result<Json<PageOf<RegionOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let page = regions::list(&state.db, &caller.actor, cursor, size).await?;
     Ok(Json(PageOf::map(page, RegionOut::from)))
@@ -71,7 +75,7 @@ async fn list_regions(State(state): State<AppState>, caller: Caller, q: ApiQuery
 /// Create a region (brand admins).
 #[utoipa::path(post, path = "/api/v1/regions", tag = "regions", security(("bearer" = [])), request_body = RegionIn,
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = RegionOut), (status = 422, body = Problem), (status = 409, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = RegionOut), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody), (status = 403, body = ProblemBody)))]
 async fn create_region(
     State(state): State<AppState>,
     caller: Caller,
@@ -84,21 +88,36 @@ async fn create_region(
 /// One region.
 #[utoipa::path(get, path = "/api/v1/regions/{region_id}", tag = "regions", security(("bearer" = [])),
     params(("region_id" = i64, Path)),
-    responses((status = 200, body = RegionOut), (status = 404, body = Problem)))]
-async fn get_region(State(state): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Json<RegionOut>, ApiError> {
-    Ok(Json(regions::get(&state.db, &caller.actor, RegionId(id)).await?.into()))
+    responses((status = 200, body = RegionOut), (status = 404, body = ProblemBody)))]
+async fn get_region(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<RegionOut>, ApiError> {
+    Ok(Json(
+        regions::get(&state.db, &caller.actor, RegionId(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Rename, deactivate or reactivate a region (brand admins).
 #[utoipa::path(patch, path = "/api/v1/regions/{region_id}", tag = "regions", security(("bearer" = [])),
     params(("region_id" = i64, Path)), request_body = RegionPatchIn,
-    responses((status = 200, body = RegionOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = RegionOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn update_region(
     State(state): State<AppState>,
     caller: Caller,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<RegionPatchIn>,
 ) -> Result<Json<RegionOut>, ApiError> {
-    let patch = RegionPatch { name: input.name, active: input.active };
-    Ok(Json(regions::update(&state.db, &caller.actor, RegionId(id), patch).await?.into()))
+    let patch = RegionPatch {
+        name: input.name,
+        active: input.active,
+    };
+    Ok(Json(
+        regions::update(&state.db, &caller.actor, RegionId(id), patch)
+            .await?
+            .into(),
+    ))
 }

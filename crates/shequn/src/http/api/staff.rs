@@ -1,8 +1,8 @@
 //! `/api/v1/staff`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::staff::StaffRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{rfc3339, PageOf};
+use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -83,8 +83,12 @@ pub struct StaffPatchIn {
 /// Staff the caller can see, optionally of one store.
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])),
     params(("store_id" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = PageOf<StaffOut>), (status = 401, body = Problem)))]
-async fn list_staff(State(state): State<AppState>, caller: Caller, q: ApiQuery) -> Result<Json<PageOf<StaffOut>>, ApiError> {
+    responses((status = 200, body = PageOf<StaffOut>), (status = 401, body = ProblemBody)))]
+async fn list_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: ApiQuery,
+) -> Result<Json<PageOf<StaffOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let store = q.id("store_id")?.map(StoreId);
     let page = staff::list(&state.db, &caller.actor, store, cursor, size).await?;
@@ -94,7 +98,7 @@ async fn list_staff(State(state): State<AppState>, caller: Caller, q: ApiQuery) 
 /// Add a staff member with a role no wider than the caller's.
 #[utoipa::path(post, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])), request_body = StaffIn,
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = StaffOut), (status = 422, body = Problem), (status = 409, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = StaffOut), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody), (status = 403, body = ProblemBody)))]
 async fn create_staff(
     State(state): State<AppState>,
     caller: Caller,
@@ -115,15 +119,23 @@ async fn create_staff(
 /// One staff member.
 #[utoipa::path(get, path = "/api/v1/staff/{staff_id}", tag = "staff", security(("bearer" = [])),
     params(("staff_id" = i64, Path)),
-    responses((status = 200, body = StaffOut), (status = 404, body = Problem)))]
-async fn get_staff(State(state): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Json<StaffOut>, ApiError> {
-    Ok(Json(staff::get(&state.db, &caller.actor, StaffId(id)).await?.into()))
+    responses((status = 200, body = StaffOut), (status = 404, body = ProblemBody)))]
+async fn get_staff(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<StaffOut>, ApiError> {
+    Ok(Json(
+        staff::get(&state.db, &caller.actor, StaffId(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Rename, re-role, move or deactivate a staff member.
 #[utoipa::path(patch, path = "/api/v1/staff/{staff_id}", tag = "staff", security(("bearer" = [])),
     params(("staff_id" = i64, Path)), request_body = StaffPatchIn,
-    responses((status = 200, body = StaffOut), (status = 404, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = StaffOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody)))]
 async fn update_staff(
     State(state): State<AppState>,
     caller: Caller,
@@ -137,5 +149,9 @@ async fn update_staff(
         store_id: input.store_id.map(StoreId),
         active: input.active,
     };
-    Ok(Json(staff::update(&state.db, &caller.actor, StaffId(id), patch).await?.into()))
+    Ok(Json(
+        staff::update(&state.db, &caller.actor, StaffId(id), patch)
+            .await?
+            .into(),
+    ))
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/stores`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{rfc3339, PageOf};
+use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -75,8 +75,12 @@ pub struct StorePatchIn {
 /// Stores the caller can see, optionally of one region.
 #[utoipa::path(get, path = "/api/v1/stores", tag = "stores", security(("bearer" = [])),
     params(("region_id" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = PageOf<StoreOut>), (status = 401, body = Problem)))]
-async fn list_stores(State(state): State<AppState>, caller: Caller, q: ApiQuery) -> Result<Json<PageOf<StoreOut>>, ApiError> {
+    responses((status = 200, body = PageOf<StoreOut>), (status = 401, body = ProblemBody)))]
+async fn list_stores(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: ApiQuery,
+) -> Result<Json<PageOf<StoreOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let region = q.id("region_id")?.map(RegionId);
     let page = stores::list(&state.db, &caller.actor, region, cursor, size).await?;
@@ -86,7 +90,7 @@ async fn list_stores(State(state): State<AppState>, caller: Caller, q: ApiQuery)
 /// Open a store in a region (brand admins; region managers in their region).
 #[utoipa::path(post, path = "/api/v1/stores", tag = "stores", security(("bearer" = [])), request_body = StoreIn,
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = StoreOut), (status = 422, body = Problem), (status = 409, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = StoreOut), (status = 422, body = ProblemBody), (status = 409, body = ProblemBody), (status = 403, body = ProblemBody)))]
 async fn create_store(
     State(state): State<AppState>,
     caller: Caller,
@@ -105,15 +109,23 @@ async fn create_store(
 /// One store.
 #[utoipa::path(get, path = "/api/v1/stores/{store_id}", tag = "stores", security(("bearer" = [])),
     params(("store_id" = i64, Path)),
-    responses((status = 200, body = StoreOut), (status = 404, body = Problem)))]
-async fn get_store(State(state): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Json<StoreOut>, ApiError> {
-    Ok(Json(stores::get(&state.db, &caller.actor, StoreId(id)).await?.into()))
+    responses((status = 200, body = StoreOut), (status = 404, body = ProblemBody)))]
+async fn get_store(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<StoreOut>, ApiError> {
+    Ok(Json(
+        stores::get(&state.db, &caller.actor, StoreId(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Edit, move, close or reopen a store.
 #[utoipa::path(patch, path = "/api/v1/stores/{store_id}", tag = "stores", security(("bearer" = [])),
     params(("store_id" = i64, Path)), request_body = StorePatchIn,
-    responses((status = 200, body = StoreOut), (status = 404, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = StoreOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody)))]
 async fn update_store(
     State(state): State<AppState>,
     caller: Caller,
@@ -127,5 +139,9 @@ async fn update_store(
         address: input.address,
         active: input.active,
     };
-    Ok(Json(stores::update(&state.db, &caller.actor, StoreId(id), patch).await?.into()))
+    Ok(Json(
+        stores::update(&state.db, &caller.actor, StoreId(id), patch)
+            .await?
+            .into(),
+    ))
 }

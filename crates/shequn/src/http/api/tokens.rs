@@ -1,8 +1,8 @@
 //! `/api/v1/tokens`: the caller's own API tokens.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::tokens::TokenRow;
 use shequn_app::usecases::tokens;
@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{rfc3339, PageOf};
+use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -64,8 +64,12 @@ pub struct TokenCreated {
 /// The caller's tokens, newest last.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])),
     params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = PageOf<TokenOut>), (status = 401, body = Problem)))]
-async fn list_tokens(State(state): State<AppState>, caller: Caller, q: ApiQuery) -> Result<Json<PageOf<TokenOut>>, ApiError> {
+    responses((status = 200, body = PageOf<TokenOut>), (status = 401, body = ProblemBody)))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: ApiQuery,
+) -> Result<Json<PageOf<TokenOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let page = tokens::list(&state.db, &caller.actor, cursor, size).await?;
     Ok(Json(PageOf::map(page, TokenOut::from)))
@@ -74,20 +78,35 @@ async fn list_tokens(State(state): State<AppState>, caller: Caller, q: ApiQuery)
 /// Create a token for the caller.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])), request_body = TokenIn,
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = TokenCreated), (status = 422, body = Problem)))]
+    responses((status = 201, body = TokenCreated), (status = 422, body = ProblemBody)))]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<TokenIn>,
 ) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
-    let (token, row) = tokens::issue(&state.db, &caller.actor, &input.name, input.expires_in_days).await?;
-    Ok((StatusCode::CREATED, Json(TokenCreated { token, meta: row.into() })))
+    let (token, row) =
+        tokens::issue(&state.db, &caller.actor, &input.name, input.expires_in_days).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            token,
+            meta: row.into(),
+        }),
+    ))
 }
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{token_id}", tag = "tokens", security(("bearer" = [])),
     params(("token_id" = i64, Path)),
-    responses((status = 200, body = TokenOut), (status = 404, body = Problem)))]
-async fn revoke_token(State(state): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Json<TokenOut>, ApiError> {
-    Ok(Json(tokens::revoke(&state.db, &caller.actor, TokenId(id)).await?.into()))
+    responses((status = 200, body = TokenOut), (status = 404, body = ProblemBody)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<TokenOut>, ApiError> {
+    Ok(Json(
+        tokens::revoke(&state.db, &caller.actor, TokenId(id))
+            .await?
+            .into(),
+    ))
 }
