@@ -94,7 +94,7 @@ CREATE TABLE idempotency_keys (
     caller        TEXT    NOT NULL,
     key           TEXT    NOT NULL,
     request_hash  TEXT    NOT NULL,
-    status        INTEGER,
+    status        BIGINT,
     response      TEXT,
     created_at    BIGINT  NOT NULL,
     PRIMARY KEY (brand_id, caller, key)

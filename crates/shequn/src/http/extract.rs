@@ -59,41 +59,31 @@ pub fn too_large() -> Problem {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                Err(Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_json",
-                    format!("the body is not valid JSON: {inner}"),
-                ))
-            } else {
-                let field = if path == "." {
-                    field_from_message(&inner.to_string())
-                } else {
-                    path
-                };
-                Err(Problem::validation(
-                    field,
-                    strip_position(&inner.to_string()),
-                ))
-            }
-        }
-    }
+    // Syntax first: serde would otherwise report "unknown field" for a truncated body
+    // whose first key is unknown, calling a malformed document a validation error.
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = if path == "." {
+            field_from_message(&message)
+        } else {
+            path
+        };
+        Problem::validation(field, message)
+    })
 }
 
 /// serde reports a missing or unknown field at the parent level; its name is in the
 /// message ("missing field `name`").
 fn field_from_message(msg: &str) -> String {
     msg.split('`').nth(1).unwrap_or("body").to_owned()
-}
-
-fn strip_position(msg: &str) -> String {
-    msg.split(" at line ").next().unwrap_or(msg).to_owned()
 }
 
 /// Query-string parameters, read with typed getters that fail on the named parameter.

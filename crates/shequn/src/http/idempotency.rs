@@ -28,6 +28,27 @@ const STALE_CLAIM_MS: i64 = 60_000;
 /// Responses larger than this are not stored (none of ours come close).
 const MAX_STORED_RESPONSE: usize = 1024 * 1024;
 
+/// Set on a response whose body carries a secret that is shown once (a new API token):
+/// the stored copy has these top-level JSON fields set to null, so a replay returns the
+/// same resource without the secret, and the secret never rests in the database.
+#[derive(Debug, Clone, Copy)]
+pub struct RedactOnReplay(pub &'static [&'static str]);
+
+fn redacted(bytes: &[u8], fields: &[&str]) -> Vec<u8> {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            for f in fields {
+                if let Some(v) = map.get_mut(*f) {
+                    *v = serde_json::Value::Null;
+                }
+            }
+            serde_json::to_vec(&map).unwrap_or_default()
+        }
+        // Not a JSON object: store nothing of it rather than risk keeping the secret.
+        _ => Vec::new(),
+    }
+}
+
 enum Claim {
     Run,
     Replay(u16, String),
@@ -99,7 +120,11 @@ async fn run(state: &AppState, req: Request, next: Next) -> Result<Response, Res
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
-    let stored = format!("{content_type}\n{}", String::from_utf8_lossy(&bytes));
+    let kept = match parts.extensions.get::<RedactOnReplay>() {
+        Some(RedactOnReplay(fields)) => redacted(&bytes, fields),
+        None => bytes.to_vec(),
+    };
+    let stored = format!("{content_type}\n{}", String::from_utf8_lossy(&kept));
     if let Err(e) = complete(
         &state.db,
         brand,

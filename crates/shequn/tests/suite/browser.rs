@@ -31,7 +31,9 @@ async fn driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
         if ci {
-            panic!("CI=true but {CHROMIUM} / {CHROMEDRIVER} are missing: install chromium and chromium-driver");
+            panic!(
+                "CI=true but {CHROMIUM} / {CHROMEDRIVER} are missing: install chromium and chromium-driver"
+            );
         }
         // Straight to stderr: the test harness swallows eprintln! of passing tests.
         use std::io::Write;
@@ -75,7 +77,13 @@ async fn driver() -> Option<Driver> {
             .connect(&url)
             .await
         {
-            Ok(client) => return Some(Driver { child, _profile: profile, client }),
+            Ok(client) => {
+                return Some(Driver {
+                    child,
+                    _profile: profile,
+                    client,
+                });
+            }
             Err(e) => {
                 last_err = e.to_string();
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -97,7 +105,10 @@ async fn text_of(c: &Client, css: &str) -> String {
 }
 
 async fn fill(c: &Client, css: &str, value: &str) {
-    let el = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+    let el = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"));
     el.clear().await.expect("clear input");
     el.send_keys(value).await.expect("type into input");
 }
@@ -116,9 +127,17 @@ async fn click(c: &Client, css: &str) {
 async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     let Some(d) = driver().await else { return };
     let c = &d.client;
-    c.goto(&format!("{}/stores", app.base)).await.expect("open the console");
+    c.goto(&format!("{}/stores", app.base))
+        .await
+        .expect("open the console");
     // Not signed in: sent to the login page, which comes back to /stores afterwards.
-    assert!(c.current_url().await.expect("url").path().starts_with("/login"));
+    assert!(
+        c.current_url()
+            .await
+            .expect("url")
+            .path()
+            .starts_with("/login")
+    );
     fill(c, "#login-email", "admin@demo.shequn.test").await;
     fill(c, "#login-password", "wrong password").await;
     click(c, "#login-submit").await;
@@ -127,7 +146,10 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     click(c, "#login-submit").await;
     assert_eq!(text_of(c, "main h1").await, "门店");
     let table = text_of(c, "#stores").await;
-    assert!(table.contains("SH-001") && table.contains("上海南京西路店"), "demo stores listed: {table}");
+    assert!(
+        table.contains("SH-001") && table.contains("上海南京西路店"),
+        "demo stores listed: {table}"
+    );
 
     fill(c, "#store-code", "sh-777").await;
     fill(c, "#store-name", "上海新天地体验店").await;
@@ -135,7 +157,10 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     click(c, "#store-create").await;
     assert_eq!(text_of(c, "#flash").await, "已创建");
     let table = text_of(c, "#stores").await;
-    assert!(table.contains("SH-777") && table.contains("上海新天地体验店"), "new store listed: {table}");
+    assert!(
+        table.contains("SH-777") && table.contains("上海新天地体验店"),
+        "new store listed: {table}"
+    );
 
     // The same code again is refused on the form, not with an error page.
     fill(c, "#store-code", "SH-777").await;
@@ -153,25 +178,52 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
 
     // Signing out ends the session: the console sends us back to the login page.
     click(c, "#logout").await;
-    c.goto(&format!("{}/stores", app.base)).await.expect("open stores");
-    assert!(c.current_url().await.expect("url").path().starts_with("/login"));
-    d.client.clone().close().await.expect("close the browser session");
+    c.goto(&format!("{}/stores", app.base))
+        .await
+        .expect("open stores");
+    assert!(
+        c.current_url()
+            .await
+            .expect("url")
+            .path()
+            .starts_with("/login")
+    );
+    d.client
+        .clone()
+        .close()
+        .await
+        .expect("close the browser session");
 }
 
 /// A shop guide sees only their own store and no forms to change it.
 async fn shop_guide_sees_only_its_store(app: TestApp) {
     let Some(d) = driver().await else { return };
     let c = &d.client;
-    c.goto(&format!("{}/login", app.base)).await.expect("open login");
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .expect("open login");
     fill(c, "#login-email", "guide01@demo.shequn.test").await;
     fill(c, "#login-password", "shequn-demo-2026").await;
     click(c, "#login-submit").await;
     click(c, "#nav-stores").await;
     let table = text_of(c, "#stores").await;
     assert!(table.contains("SH-001"));
-    assert!(!table.contains("HZ-001"), "a guide must not see other stores: {table}");
-    assert!(c.find(Locator::Css("#store-create")).await.is_err(), "guides get no create form");
-    d.client.clone().close().await.expect("close the browser session");
+    assert!(
+        !table.contains("HZ-001"),
+        "a guide must not see other stores: {table}"
+    );
+    assert!(
+        c.find(Locator::Css("#store-create")).await.is_err(),
+        "guides get no create form"
+    );
+    d.client
+        .clone()
+        .close()
+        .await
+        .expect("close the browser session");
 }
 
-both_engines!(admin_signs_in_creates_a_store_and_switches_language, shop_guide_sees_only_its_store);
+both_engines!(
+    admin_signs_in_creates_a_store_and_switches_language,
+    shop_guide_sees_only_its_store
+);

@@ -5,11 +5,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::future::Future;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use shequn::http::state::{AppState, ServerOptions};
 use shequn_app::storage::db::Tx;
 use shequn_app::{Db, DbConfig, Engine};
@@ -63,7 +62,11 @@ macro_rules! both_engines {
 
 /// Starts an app on `engine` and runs `test` against it. Without PostgreSQL (outside CI,
 /// where `pg` panics instead) the PostgreSQL half is skipped, loudly.
-pub async fn run_on<Fut: Future<Output = ()>>(engine: Engine, name: &str, test: impl FnOnce(TestApp) -> Fut) {
+pub async fn run_on<Fut: Future<Output = ()>>(
+    engine: Engine,
+    name: &str,
+    test: impl FnOnce(TestApp) -> Fut,
+) {
     match spawn_app(engine).await {
         Some(app) => test(app).await,
         None => eprintln!(
@@ -106,14 +109,25 @@ pub async fn spawn_app_with(engine: Engine, options: ServerOptions) -> Option<Te
         }
         Engine::Postgres => (DbConfig::Postgres(crate::pg::fresh_database().await?), None),
     };
-    let db = Db::open(&config).await.expect("open and migrate a fresh database");
-    shequn_app::usecases::demo::seed(&db).await.expect("seed the demo brands");
+    let db = Db::open(&config)
+        .await
+        .expect("open and migrate a fresh database");
+    shequn_app::usecases::demo::seed(&db)
+        .await
+        .expect("seed the demo brands");
     let client = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("an HTTP client");
-    let mut app = TestApp { base: String::new(), client, db, engine, shutdown: None, _dir: dir };
+    let mut app = TestApp {
+        base: String::new(),
+        client,
+        db,
+        engine,
+        shutdown: None,
+        _dir: dir,
+    };
     app.serve(options).await;
     Some(app)
 }
@@ -121,12 +135,15 @@ pub async fn spawn_app_with(engine: Engine, options: ServerOptions) -> Option<Te
 impl TestApp {
     async fn serve(&mut self, options: ServerOptions) {
         self.stop();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
         let addr = listener.local_addr().expect("the bound address");
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::new(self.db.clone(), options);
         tokio::spawn(shequn::http::serve(listener, state, async move {
-            rx.await.ok();
+            // A dropped sender (the TestApp is gone) stops the server as well.
+            let _ = rx.await;
         }));
         self.base = format!("http://{addr}");
         self.shutdown = Some(tx);
@@ -166,20 +183,39 @@ impl TestApp {
             Some(q) => format!("{} {}?{q}", req.method(), url.path()),
             None => format!("{} {}", req.method(), url.path()),
         };
-        let res = self.client.execute(req).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        let res = self
+            .client
+            .execute(req)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
         let status = res.status();
         let headers = res.headers().clone();
-        let text = res.text().await.unwrap_or_else(|e| panic!("{what}: reading the body: {e}"));
+        let text = res
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: reading the body: {e}"));
         let body = if text.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()))
         };
-        Reply { what, status, headers, body, text }
+        Reply {
+            what,
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// `method path` as `token`, with `body` as JSON when given.
-    pub async fn call(&self, method: Method, path: &str, token: &str, body: Option<&Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Reply {
         let rb = self.request(method, path, Some(token));
         self.send(match body {
             Some(b) => rb.json(b),
@@ -231,13 +267,20 @@ impl TestApp {
 
     pub async fn try_login(&self, email: &str, password: &str) -> Reply {
         let body = json!({ "email": email, "password": password });
-        self.send(self.request(Method::POST, "/api/v1/auth/login", None).json(&body)).await
+        self.send(
+            self.request(Method::POST, "/api/v1/auth/login", None)
+                .json(&body),
+        )
+        .await
     }
 
     /// Logs in with the demo password; returns a new bearer token.
     pub async fn login(&self, email: &str) -> String {
         let body = self.try_login(email, DEMO_PASSWORD).await.expect(200);
-        body["token"].as_str().expect("login returns a token").to_owned()
+        body["token"]
+            .as_str()
+            .expect("login returns a token")
+            .to_owned()
     }
 
     pub async fn me(&self, token: &str) -> Value {
@@ -251,7 +294,13 @@ impl TestApp {
         let mut page_path = format!("{path}{sep}limit=200");
         for _ in 0..MAX_PAGES {
             let page = self.get(token, &page_path).await.expect(200);
-            items.extend(page["items"].as_array().expect("a list has items").iter().cloned());
+            items.extend(
+                page["items"]
+                    .as_array()
+                    .expect("a list has items")
+                    .iter()
+                    .cloned(),
+            );
             match page["next_cursor"].as_str() {
                 Some(c) => page_path = format!("{path}{sep}limit=200&cursor={c}"),
                 None => return items,
@@ -274,7 +323,9 @@ impl TestApp {
     /// The demo brand as its admin sees it: a fresh admin token and ids by name.
     pub async fn demo(&self) -> Demo {
         let admin = self.login(ADMIN).await;
-        let brand_id = self.me(&admin).await["brand"]["id"].as_i64().expect("a brand id");
+        let brand_id = self.me(&admin).await["brand"]["id"]
+            .as_i64()
+            .expect("a brand id");
         let by = |items: Vec<Value>, key: &str| -> HashMap<String, i64> {
             items
                 .iter()
@@ -326,17 +377,26 @@ pub struct Demo {
 impl Demo {
     #[track_caller]
     pub fn region(&self, name: &str) -> i64 {
-        *self.regions.get(name).unwrap_or_else(|| panic!("demo has no region {name}"))
+        *self
+            .regions
+            .get(name)
+            .unwrap_or_else(|| panic!("demo has no region {name}"))
     }
 
     #[track_caller]
     pub fn store(&self, code: &str) -> i64 {
-        *self.stores.get(code).unwrap_or_else(|| panic!("demo has no store {code}"))
+        *self
+            .stores
+            .get(code)
+            .unwrap_or_else(|| panic!("demo has no store {code}"))
     }
 
     #[track_caller]
     pub fn staff(&self, email: &str) -> i64 {
-        *self.staff.get(email).unwrap_or_else(|| panic!("demo has no staff member {email}"))
+        *self
+            .staff
+            .get(email)
+            .unwrap_or_else(|| panic!("demo has no staff member {email}"))
     }
 }
 
@@ -366,7 +426,14 @@ impl Reply {
 
     #[track_caller]
     pub fn assert_status(&self, status: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "{} answered {}: {}", self.what, self.status, self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "{} answered {}: {}",
+            self.what,
+            self.status,
+            self.text
+        );
         self
     }
 
@@ -396,8 +463,19 @@ impl Reply {
     /// Asserts a refusal: some 4xx, as problem+json.
     #[track_caller]
     pub fn assert_refused(&self) -> &Self {
-        assert!(self.status.is_client_error(), "{} should be refused with a 4xx, got {}: {}", self.what, self.status, self.text);
-        assert_eq!(self.header("content-type"), Some("application/problem+json"), "{}", self.what);
+        assert!(
+            self.status.is_client_error(),
+            "{} should be refused with a 4xx, got {}: {}",
+            self.what,
+            self.status,
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.what
+        );
         self
     }
 }
@@ -415,8 +493,16 @@ pub fn assert_problem(reply: &Reply, status: u16, code: &str) {
         reply.headers
     );
     let b = &reply.body;
-    assert_eq!(b["code"], code, "{}: wrong problem code: {}", reply.what, reply.text);
-    assert_eq!(b["status"], status, "{}: `status` must repeat the HTTP status: {}", reply.what, reply.text);
+    assert_eq!(
+        b["code"], code,
+        "{}: wrong problem code: {}",
+        reply.what, reply.text
+    );
+    assert_eq!(
+        b["status"], status,
+        "{}: `status` must repeat the HTTP status: {}",
+        reply.what, reply.text
+    );
     for member in ["type", "title", "detail"] {
         assert!(
             b[member].as_str().is_some_and(|s| !s.is_empty()),

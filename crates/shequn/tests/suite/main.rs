@@ -11,5 +11,7 @@ mod browser;
 mod errors;
 mod idempotency;
 mod isolation;
+mod migrations;
 mod ops;
+mod schema;
 mod scope;

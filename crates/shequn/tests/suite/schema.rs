@@ -9,10 +9,16 @@ use sqlx::{Connection, PgConnection, SqliteConnection};
 #[tokio::test]
 async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = Db::open(&DbConfig::SqliteDir(dir.path().to_owned())).await.expect("sqlite migrates");
+    let sqlite = Db::open(&DbConfig::SqliteDir(dir.path().to_owned()))
+        .await
+        .expect("sqlite migrates");
     sqlite.close().await;
-    let Some(pg_url) = crate::pg::fresh_database().await else { return };
-    let pg = Db::open(&DbConfig::Postgres(pg_url.clone())).await.expect("postgres migrates");
+    let Some(pg_url) = crate::pg::fresh_database().await else {
+        return;
+    };
+    let pg = Db::open(&DbConfig::Postgres(pg_url.clone()))
+        .await
+        .expect("postgres migrates");
     pg.close().await;
 
     let file = format!("sqlite://{}", dir.path().join("shequn.db").display());
@@ -38,6 +44,9 @@ async fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
     .into_iter()
     .collect();
 
-    assert!(sqlite_cols.len() > 30, "the foundation schema has its tables: {sqlite_cols:?}");
+    assert!(
+        sqlite_cols.len() > 30,
+        "the foundation schema has its tables: {sqlite_cols:?}"
+    );
     assert_eq!(sqlite_cols, pg_cols, "SQLite and PostgreSQL schemas differ");
 }

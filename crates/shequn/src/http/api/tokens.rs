@@ -1,8 +1,8 @@
 //! `/api/v1/tokens`: the caller's own API tokens.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::tokens::TokenRow;
 use shequn_app::usecases::tokens;
@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
+use crate::http::idempotency::RedactOnReplay;
 use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
@@ -55,8 +56,9 @@ pub struct TokenIn {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenCreated {
-    /// The bearer token. It is shown only in this response.
-    pub token: String,
+    /// The bearer token, shown only in this response. An idempotent replay of the request
+    /// returns the same token's details with `token: null`: the secret is never stored.
+    pub token: Option<String>,
     #[serde(flatten)]
     pub meta: TokenOut,
 }
@@ -75,7 +77,7 @@ async fn list_tokens(
     Ok(Json(PageOf::map(page, TokenOut::from)))
 }
 
-/// Create a token for the caller.
+/// Create a token for the caller. The secret is in this response only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])), request_body = TokenIn,
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = TokenCreated), (status = 422, body = ProblemBody)))]
@@ -83,15 +85,17 @@ async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<TokenIn>,
-) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+) -> Result<(StatusCode, Extension<RedactOnReplay>, Json<TokenCreated>), ApiError> {
     let (token, row) =
         tokens::issue(&state.db, &caller.actor, &input.name, input.expires_in_days).await?;
+    let created = TokenCreated {
+        token: Some(token),
+        meta: row.into(),
+    };
     Ok((
         StatusCode::CREATED,
-        Json(TokenCreated {
-            token,
-            meta: row.into(),
-        }),
+        Extension(RedactOnReplay(&["token"])),
+        Json(created),
     ))
 }
 

@@ -1,0 +1,547 @@
+//! Tenant isolation, route by route. The routes come from the OpenAPI document, which the
+//! router generates, and every one must have a case in [`case`]: a route added later
+//! without one fails this test. Each case shows that brand `other` (its admin and its shop
+//! guide) can neither read nor change anything of brand `demo`: objects named by id answer
+//! 404 exactly as ids that do not exist, lists hold none of demo's rows, creates land in
+//! the caller's own brand, and demo's whole visible state is unchanged after every route.
+
+use std::collections::HashSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_engines;
+use crate::common::*;
+
+both_engines!(every_api_route_called_by_another_brand_finds_nothing_and_changes_nothing);
+
+/// What an id in a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Region,
+    Store,
+    Staff,
+    Token,
+}
+
+/// How one route is shown to be isolated.
+#[derive(Debug)]
+enum Case {
+    /// The path names one of demo's objects: another brand gets 404, with the same body as
+    /// for an id that does not exist, and the object is unchanged. PATCHes send the body.
+    Foreign(Kind, Option<Value>),
+    /// A list: another brand sees none of demo's rows, even filtering by demo's ids.
+    List(Kind),
+    /// A create: it lands in the caller's brand; naming demo's rows is refused exactly like
+    /// naming rows that do not exist.
+    Create(Kind),
+    /// Logging in yields a token of the account's own brand.
+    Login,
+    /// Logging out revokes the caller's token and no other.
+    Logout,
+    /// `/me` is the caller and the caller's brand.
+    Me,
+    /// A password change changes the caller's password and no other.
+    ChangePassword,
+}
+
+/// The isolation case of every route. A route missing here fails the test.
+fn case(method: &str, path: &str) -> Option<Case> {
+    use Case::*;
+    use Kind::*;
+    Some(match (method, path) {
+        ("post", "/api/v1/auth/login") => Login,
+        ("post", "/api/v1/auth/logout") => Logout,
+        ("get", "/api/v1/me") => Me,
+        ("post", "/api/v1/me/password") => ChangePassword,
+
+        ("get", "/api/v1/regions") => List(Region),
+        ("post", "/api/v1/regions") => Create(Region),
+        ("get", "/api/v1/regions/{region_id}") => Foreign(Region, None),
+        ("patch", "/api/v1/regions/{region_id}") => {
+            Foreign(Region, Some(json!({ "name": "hijacked", "active": false })))
+        }
+
+        ("get", "/api/v1/stores") => List(Store),
+        ("post", "/api/v1/stores") => Create(Store),
+        ("get", "/api/v1/stores/{store_id}") => Foreign(Store, None),
+        ("patch", "/api/v1/stores/{store_id}") => Foreign(
+            Store,
+            Some(json!({ "name": "hijacked", "code": "HIJACK-1", "active": false })),
+        ),
+
+        ("get", "/api/v1/staff") => List(Staff),
+        ("post", "/api/v1/staff") => Create(Staff),
+        ("get", "/api/v1/staff/{staff_id}") => Foreign(Staff, None),
+        ("patch", "/api/v1/staff/{staff_id}") => Foreign(
+            Staff,
+            Some(json!({ "display_name": "hijacked", "role": "brand_admin", "active": false })),
+        ),
+
+        ("get", "/api/v1/tokens") => List(Token),
+        ("post", "/api/v1/tokens") => Create(Token),
+        ("delete", "/api/v1/tokens/{token_id}") => Foreign(Token, None),
+
+        _ => return None,
+    })
+}
+
+/// `path` with its one `{...}` parameter replaced by `id`.
+fn with_id(path: &str, id: i64) -> String {
+    let (head, rest) = path.split_once('{').expect("a path parameter");
+    let (_, tail) = rest.split_once('}').expect("a closed path parameter");
+    format!("{head}{id}{tail}")
+}
+
+/// Every (method, path) the OpenAPI document describes.
+async fn documented_routes(app: &TestApp) -> Vec<(String, String)> {
+    let doc = app.get_anon("/api/openapi.json").await.expect(200);
+    let paths = doc["paths"].as_object().expect("the document has paths");
+    let mut routes = Vec::new();
+    for (path, item) in paths {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if item.get(method).is_some() {
+                routes.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    assert!(
+        routes.len() >= 19,
+        "the OpenAPI document lists too few routes: {routes:?}"
+    );
+    routes
+}
+
+/// Demo's rows that the cases aim at, and the other brand's own places.
+struct World {
+    demo: Demo,
+    /// Live API tokens of demo staff: (id, secret).
+    demo_tokens: Vec<(i64, String)>,
+    /// Every token id of demo staff that this test knows of.
+    demo_token_ids: HashSet<i64>,
+    other_region: i64,
+    other_store: i64,
+}
+
+impl World {
+    async fn build(app: &TestApp) -> World {
+        let demo = app.demo().await;
+        let api = app
+            .post(
+                &demo.admin,
+                "/api/v1/tokens",
+                json!({ "name": "isolation target" }),
+            )
+            .await
+            .expect(201);
+        let guide = app.login(GUIDE01).await;
+        let guide_tokens = app.list_all(&guide, "/api/v1/tokens").await;
+        let demo_tokens = vec![
+            (id(&api), api["token"].as_str().expect("a token").to_owned()),
+            (id(&guide_tokens[0]), guide),
+        ];
+        let mut demo_token_ids: HashSet<i64> = app
+            .list_all(&demo.admin, "/api/v1/tokens")
+            .await
+            .iter()
+            .map(id)
+            .collect();
+        demo_token_ids.extend(guide_tokens.iter().map(id));
+
+        let other = app.login(OTHER_ADMIN).await;
+        let other_region = id(&app.list_all(&other, "/api/v1/regions").await[0]);
+        let other_store = id(&app.list_all(&other, "/api/v1/stores").await[0]);
+        World {
+            demo,
+            demo_tokens,
+            demo_token_ids,
+            other_region,
+            other_store,
+        }
+    }
+
+    /// Demo objects each `{id}` route is aimed at: the widest and a narrow one.
+    fn targets(&self, kind: Kind) -> Vec<i64> {
+        let d = &self.demo;
+        match kind {
+            Kind::Region => vec![d.region(EAST), d.region(NORTH)],
+            Kind::Store => vec![d.store("SH-001"), d.store("JN-001")],
+            Kind::Staff => vec![d.staff(ADMIN), d.staff(GUIDE01)],
+            Kind::Token => self.demo_tokens.iter().map(|(id, _)| *id).collect(),
+        }
+    }
+
+    fn demo_ids(&self, kind: Kind) -> HashSet<i64> {
+        let d = &self.demo;
+        match kind {
+            Kind::Region => d.regions.values().copied().collect(),
+            Kind::Store => d.stores.values().copied().collect(),
+            Kind::Staff => d.staff.values().copied().collect(),
+            Kind::Token => self.demo_token_ids.clone(),
+        }
+    }
+
+    /// A demo object as demo sees it. A token is seen by using it.
+    async fn read(&self, app: &TestApp, kind: Kind, id: i64) -> Value {
+        let admin = &self.demo.admin;
+        match kind {
+            Kind::Region => app
+                .get(admin, &format!("/api/v1/regions/{id}"))
+                .await
+                .expect(200),
+            Kind::Store => app
+                .get(admin, &format!("/api/v1/stores/{id}"))
+                .await
+                .expect(200),
+            Kind::Staff => app
+                .get(admin, &format!("/api/v1/staff/{id}"))
+                .await
+                .expect(200),
+            Kind::Token => {
+                let (_, secret) = self
+                    .demo_tokens
+                    .iter()
+                    .find(|(t, _)| *t == id)
+                    .expect("a known token");
+                let me = app.me(secret).await;
+                let row = app
+                    .list_all(secret, "/api/v1/tokens")
+                    .await
+                    .into_iter()
+                    .find(|t| t["id"] == id);
+                json!({ "me": me, "row": row })
+            }
+        }
+    }
+
+    async fn demo_tokens_still_work(&self, app: &TestApp) {
+        for (_, secret) in &self.demo_tokens {
+            app.get(secret, "/api/v1/me").await.assert_status(200);
+        }
+    }
+}
+
+/// Fresh tokens of brand `other` for one case (cases log out and change passwords).
+struct Other {
+    admin: String,
+    guide: String,
+}
+
+impl Other {
+    async fn login(app: &TestApp) -> Other {
+        Other {
+            admin: app.login(OTHER_ADMIN).await,
+            guide: app.login(OTHER_GUIDE).await,
+        }
+    }
+
+    fn both(&self) -> [&str; 2] {
+        [self.admin.as_str(), self.guide.as_str()]
+    }
+}
+
+async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothing(app: TestApp) {
+    let routes = documented_routes(&app).await;
+    let uncovered: Vec<String> = routes
+        .iter()
+        .filter(|(m, p)| case(m, p).is_none())
+        .map(|(m, p)| {
+            format!(
+                "route {} {p} has no isolation case: add one to `case()` in tests/suite/isolation.rs",
+                m.to_uppercase()
+            )
+        })
+        .collect();
+    assert!(uncovered.is_empty(), "{}", uncovered.join("\n"));
+
+    let world = World::build(&app).await;
+    for (method, path) in &routes {
+        let route_case = case(method, path).expect("every route has a case");
+        let before = app.brand_state(&world.demo.admin).await;
+        let other = Other::login(&app).await;
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("an HTTP method");
+        match route_case {
+            Case::Foreign(kind, body) => {
+                foreign(&app, &world, &other, m, path, kind, body.as_ref()).await
+            }
+            Case::List(kind) => list(&app, &world, &other, kind).await,
+            Case::Create(kind) => create(&app, &world, &other, kind).await,
+            Case::Login => login(&app).await,
+            Case::Logout => logout(&app, &world, &other).await,
+            Case::Me => me(&app, &other).await,
+            Case::ChangePassword => change_password(&app, &world, &other).await,
+        }
+        assert_eq!(
+            app.brand_state(&world.demo.admin).await,
+            before,
+            "{} {path} called by brand `other` changed brand `demo`",
+            method.to_uppercase()
+        );
+        world.demo_tokens_still_work(&app).await;
+    }
+}
+
+async fn foreign(
+    app: &TestApp,
+    w: &World,
+    other: &Other,
+    method: Method,
+    path: &str,
+    kind: Kind,
+    body: Option<&Value>,
+) {
+    let absent = app
+        .call(
+            method.clone(),
+            &with_id(path, NO_SUCH_ID),
+            &other.admin,
+            body,
+        )
+        .await;
+    absent.assert_problem(404, "not_found");
+    for target in w.targets(kind) {
+        let before = w.read(app, kind, target).await;
+        for token in other.both() {
+            let r = app
+                .call(method.clone(), &with_id(path, target), token, body)
+                .await;
+            r.assert_problem(404, "not_found");
+            assert_eq!(
+                r.body, absent.body,
+                "{}: another brand's object must look exactly like a missing one",
+                r.what
+            );
+        }
+        assert_eq!(
+            w.read(app, kind, target).await,
+            before,
+            "{method} {path} by brand `other` changed demo's {kind:?} {target}"
+        );
+    }
+}
+
+async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
+    let (path, filters) = match kind {
+        Kind::Region => ("/api/v1/regions", vec![]),
+        Kind::Store => (
+            "/api/v1/stores",
+            vec![format!("region_id={}", w.demo.region(EAST))],
+        ),
+        Kind::Staff => (
+            "/api/v1/staff",
+            vec![format!("store_id={}", w.demo.store("SH-001"))],
+        ),
+        Kind::Token => ("/api/v1/tokens", vec![]),
+    };
+    let demo_ids = w.demo_ids(kind);
+    for token in other.both() {
+        let own = app.list_all(token, path).await;
+        assert!(
+            !own.is_empty(),
+            "{path}: brand `other` should see its own rows"
+        );
+        let leaked: Vec<&Value> = own
+            .iter()
+            .filter(|row| {
+                demo_ids.contains(&id(row)) || row.to_string().contains("@demo.shequn.test")
+            })
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "{path} showed brand `other` rows of brand `demo`: {leaked:?}"
+        );
+        for filter in &filters {
+            let filtered = app.list_all(token, &format!("{path}?{filter}")).await;
+            assert!(
+                filtered.is_empty(),
+                "{path}?{filter} showed brand `other` rows of brand `demo`: {filtered:?}"
+            );
+        }
+    }
+}
+
+/// Asserts that naming demo's row was refused exactly like naming a row that does not exist.
+#[track_caller]
+fn assert_same_refusal(r: &Reply, absent: &Reply) {
+    absent.assert_refused();
+    r.assert_refused();
+    assert_eq!(r.status, absent.status, "{}: {}", r.what, r.text);
+    assert_eq!(
+        r.body["code"], absent.body["code"],
+        "{}: {}",
+        r.what, r.text
+    );
+    assert_eq!(
+        r.body["errors"][0]["field"], absent.body["errors"][0]["field"],
+        "{}: {}",
+        r.what, r.text
+    );
+}
+
+async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
+    let theirs_before = app.brand_state(&other.admin).await;
+    match kind {
+        Kind::Region => {
+            // Names are unique per brand: demo's region name is free in `other`.
+            let made = app
+                .post(&other.admin, "/api/v1/regions", json!({ "name": EAST }))
+                .await
+                .expect(201);
+            let theirs = app.list_all(&other.admin, "/api/v1/regions").await;
+            assert!(
+                theirs.iter().any(|r| id(r) == id(&made)),
+                "the region is in brand `other`"
+            );
+            app.post(
+                &other.guide,
+                "/api/v1/regions",
+                json!({ "name": "导购的大区" }),
+            )
+            .await
+            .assert_problem(403, "forbidden");
+        }
+        Kind::Store => {
+            let store_in =
+                |region: i64| json!({ "region_id": region, "code": "ISO-1", "name": "越界门店" });
+            let absent = app
+                .post(&other.admin, "/api/v1/stores", store_in(NO_SUCH_ID))
+                .await;
+            for region in w.targets(Kind::Region) {
+                for token in other.both() {
+                    assert_same_refusal(
+                        &app.post(token, "/api/v1/stores", store_in(region)).await,
+                        &absent,
+                    );
+                }
+            }
+            assert_eq!(
+                app.brand_state(&other.admin).await,
+                theirs_before,
+                "a refused store was created"
+            );
+            // Codes are unique per brand: demo's code is free in `other`.
+            let made = app
+                .post(
+                    &other.admin,
+                    "/api/v1/stores",
+                    json!({ "region_id": w.other_region, "code": "SH-001", "name": "成都二店" }),
+                )
+                .await
+                .expect(201);
+            assert_eq!(made["region_id"], w.other_region);
+        }
+        Kind::Staff => {
+            let guide_at = |store: i64| {
+                json!({ "email": "iso.guide@other.shequn.test", "display_name": "越界导购", "role": "shop_guide",
+                        "store_id": store, "password": "isolation-2026" })
+            };
+            let manager_of = |region: i64| {
+                json!({ "email": "iso.manager@other.shequn.test", "display_name": "越界经理", "role": "region_manager",
+                        "region_id": region, "password": "isolation-2026" })
+            };
+            let no_store = app
+                .post(&other.admin, "/api/v1/staff", guide_at(NO_SUCH_ID))
+                .await;
+            let no_region = app
+                .post(&other.admin, "/api/v1/staff", manager_of(NO_SUCH_ID))
+                .await;
+            for store in w.targets(Kind::Store) {
+                assert_same_refusal(
+                    &app.post(&other.admin, "/api/v1/staff", guide_at(store))
+                        .await,
+                    &no_store,
+                );
+            }
+            for region in w.targets(Kind::Region) {
+                assert_same_refusal(
+                    &app.post(&other.admin, "/api/v1/staff", manager_of(region))
+                        .await,
+                    &no_region,
+                );
+            }
+            assert_eq!(
+                app.brand_state(&other.admin).await,
+                theirs_before,
+                "a refused staff member was created"
+            );
+            let made = app
+                .post(&other.admin, "/api/v1/staff", guide_at(w.other_store))
+                .await
+                .expect(201);
+            assert_eq!(made["store_id"], w.other_store);
+        }
+        Kind::Token => {
+            let made = app
+                .post(
+                    &other.admin,
+                    "/api/v1/tokens",
+                    json!({ "name": "isolation" }),
+                )
+                .await
+                .expect(201);
+            let me = app.me(made["token"].as_str().expect("a token")).await;
+            assert_eq!(me["brand"]["slug"], "other");
+        }
+    }
+}
+
+async fn login(app: &TestApp) {
+    let out = app.try_login(OTHER_ADMIN, DEMO_PASSWORD).await.expect(200);
+    assert_eq!(out["staff"]["email"], OTHER_ADMIN);
+    let me = app.me(out["token"].as_str().expect("a token")).await;
+    assert_eq!(me["brand"]["slug"], "other");
+}
+
+async fn logout(app: &TestApp, w: &World, other: &Other) {
+    let spare = app.login(OTHER_ADMIN).await;
+    app.post_empty(&spare, "/api/v1/auth/logout")
+        .await
+        .assert_status(204);
+    app.get(&spare, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    app.get(&other.admin, "/api/v1/me").await.assert_status(200);
+    w.demo_tokens_still_work(app).await;
+}
+
+async fn me(app: &TestApp, other: &Other) {
+    for (token, email) in [(&other.admin, OTHER_ADMIN), (&other.guide, OTHER_GUIDE)] {
+        let r = app.get(token, "/api/v1/me").await;
+        r.assert_status(200);
+        assert_eq!(r.body["staff"]["email"], email);
+        assert_eq!(r.body["brand"]["slug"], "other");
+        assert!(
+            !r.text.contains("demo"),
+            "/me of brand `other` mentions demo: {}",
+            r.text
+        );
+    }
+}
+
+async fn change_password(app: &TestApp, w: &World, other: &Other) {
+    const CHANGED: &str = "other-brand-new-2026";
+    let path = "/api/v1/me/password";
+    app.post(
+        &other.admin,
+        path,
+        json!({ "current_password": DEMO_PASSWORD, "new_password": CHANGED }),
+    )
+    .await
+    .assert_status(204);
+    app.try_login(OTHER_ADMIN, CHANGED).await.assert_status(200);
+    // Demo accounts keep theirs (a guide's login, so the admin's token list stays as it was).
+    app.try_login(GUIDE01, DEMO_PASSWORD)
+        .await
+        .assert_status(200);
+    w.demo_tokens_still_work(app).await;
+    // Put it back for the cases that follow.
+    app.post(
+        &other.admin,
+        path,
+        json!({ "current_password": CHANGED, "new_password": DEMO_PASSWORD }),
+    )
+    .await
+    .assert_status(204);
+}
