@@ -93,15 +93,30 @@ async fn driver() -> Option<Driver> {
     panic!("could not start a Chromium session through chromedriver: {last_err}");
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
-        .text()
-        .await
-        .expect("element text")
+/// Waits until the element at `css` exists and its text satisfies `ok`; returns the text.
+/// Polling, because after a click the old page may still be showing.
+async fn text_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let mut last = String::from("<no element>");
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if ok(&text) {
+                return text;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed the expected text; last seen: {last:?}");
+}
+
+async fn text_is(c: &Client, css: &str, expected: &str) {
+    text_until(c, css, |t| t == expected).await;
+}
+
+async fn text_has(c: &Client, css: &str, parts: &[&str]) -> String {
+    text_until(c, css, |t| parts.iter().all(|p| t.contains(p))).await
 }
 
 async fn fill(c: &Client, css: &str, value: &str) {
@@ -141,43 +156,35 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     fill(c, "#login-email", "admin@demo.shequn.test").await;
     fill(c, "#login-password", "wrong password").await;
     click(c, "#login-submit").await;
-    assert_eq!(text_of(c, "#form-error").await, "邮箱或密码错误");
+    text_is(c, "#form-error", "邮箱或密码错误").await;
     fill(c, "#login-password", "shequn-demo-2026").await;
     click(c, "#login-submit").await;
-    assert_eq!(text_of(c, "main h1").await, "门店");
-    let table = text_of(c, "#stores").await;
-    assert!(
-        table.contains("SH-001") && table.contains("上海南京西路店"),
-        "demo stores listed: {table}"
-    );
+    text_is(c, "main h1", "门店").await;
+    text_has(c, "#stores", &["SH-001", "上海南京西路店"]).await;
 
     fill(c, "#store-code", "sh-777").await;
     fill(c, "#store-name", "上海新天地体验店").await;
     fill(c, "#store-address", "上海市黄浦区马当路 245 号").await;
     click(c, "#store-create").await;
-    assert_eq!(text_of(c, "#flash").await, "已创建");
-    let table = text_of(c, "#stores").await;
-    assert!(
-        table.contains("SH-777") && table.contains("上海新天地体验店"),
-        "new store listed: {table}"
-    );
+    text_is(c, "#flash", "已创建").await;
+    text_has(c, "#stores", &["SH-777", "上海新天地体验店"]).await;
 
     // The same code again is refused on the form, not with an error page.
     fill(c, "#store-code", "SH-777").await;
     fill(c, "#store-name", "重复编码店").await;
     click(c, "#store-create").await;
-    assert!(text_of(c, "#form-error").await.contains("code"));
+    text_has(c, "#form-error", &["code"]).await;
 
     click(c, "#lang-en").await;
-    assert_eq!(text_of(c, "main h1").await, "Stores");
-    assert_eq!(text_of(c, "#nav-staff").await, "Staff");
-    click(c, "#nav-stores").await;
-    assert!(text_of(c, "#stores").await.contains("Active"));
+    text_is(c, "main h1", "Stores").await;
+    text_is(c, "#nav-staff", "Staff").await;
+    text_has(c, "#stores", &["Active", "SH-777"]).await;
     click(c, "#lang-zh").await;
-    assert_eq!(text_of(c, "main h1").await, "门店");
+    text_is(c, "main h1", "门店").await;
 
     // Signing out ends the session: the console sends us back to the login page.
     click(c, "#logout").await;
+    text_is(c, "main h1", "员工登录").await;
     c.goto(&format!("{}/stores", app.base))
         .await
         .expect("open stores");
@@ -205,9 +212,10 @@ async fn shop_guide_sees_only_its_store(app: TestApp) {
     fill(c, "#login-email", "guide01@demo.shequn.test").await;
     fill(c, "#login-password", "shequn-demo-2026").await;
     click(c, "#login-submit").await;
+    text_until(c, "#nav-stores", |_| true).await;
     click(c, "#nav-stores").await;
-    let table = text_of(c, "#stores").await;
-    assert!(table.contains("SH-001"));
+    text_is(c, "main h1", "门店").await;
+    let table = text_has(c, "#stores", &["SH-001"]).await;
     assert!(
         !table.contains("HZ-001"),
         "a guide must not see other stores: {table}"
