@@ -8,6 +8,7 @@ mod common;
 
 mod auth;
 mod browser;
+mod console;
 mod errors;
 mod idempotency;
 mod isolation;

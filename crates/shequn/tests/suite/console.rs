@@ -1,0 +1,530 @@
+//! The web console's security contract over real HTTP: session cookies (flags, rotation at
+//! login, server-side end at logout, password change and idleness), CSRF tokens and the
+//! same-origin check on forms, brand isolation of pages, and the language choice.
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use shequn::http::state::ServerOptions;
+use shequn_app::storage::db::Tx;
+
+use crate::both_engines;
+use crate::common::*;
+
+both_engines!(
+    signing_in_sets_an_httponly_lax_cookie_and_rotates_the_session,
+    a_secure_deployment_marks_the_cookie_secure,
+    forms_without_the_session_csrf_token_change_nothing,
+    cross_site_form_posts_are_refused_even_with_a_token,
+    signing_out_ends_the_session_on_the_server,
+    idle_sessions_expire,
+    changing_the_password_ends_every_other_session,
+    pages_of_another_brand_or_store_are_not_found,
+    the_console_speaks_the_browsers_language_until_switched,
+);
+
+const SESSION: &str = "shequn_session";
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    set_cookie: Vec<String>,
+    html: String,
+}
+
+impl Page {
+    /// The value this response sets for the session cookie, if any.
+    fn session(&self) -> Option<String> {
+        self.set_cookie.iter().find_map(|c| {
+            let (pair, _) = c.split_once(';').unwrap_or((c, ""));
+            pair.strip_prefix(&format!("{SESSION}=")).map(str::to_owned)
+        })
+    }
+
+    /// The CSRF token of the first form on the page.
+    fn csrf(&self) -> String {
+        let at = self
+            .html
+            .find(r#"name="_csrf" value=""#)
+            .expect("a form with a CSRF token");
+        let rest = &self.html[at + r#"name="_csrf" value=""#.len()..];
+        rest[..rest.find('"').expect("end of the token")].to_owned()
+    }
+}
+
+async fn fetch(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&[(&str, &str)]>,
+    extra: &[(&str, &str)],
+) -> Page {
+    let mut rb = app.client.request(method, app.url(path));
+    if let Some(c) = cookie {
+        rb = rb.header(COOKIE, format!("{SESSION}={c}"));
+    }
+    for (k, v) in extra {
+        rb = rb.header(*k, *v);
+    }
+    if let Some(f) = form {
+        rb = rb.form(f);
+    }
+    let res = rb.send().await.expect("the server answers");
+    Page {
+        status: res.status().as_u16(),
+        location: res
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        set_cookie: res
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect(),
+        html: res.text().await.unwrap_or_default(),
+    }
+}
+
+async fn get(app: &TestApp, path: &str, cookie: &str) -> Page {
+    fetch(app, Method::GET, path, Some(cookie), None, &[]).await
+}
+
+async fn post(app: &TestApp, path: &str, cookie: &str, form: &[(&str, &str)]) -> Page {
+    fetch(app, Method::POST, path, Some(cookie), Some(form), &[]).await
+}
+
+async fn sign_in(app: &TestApp, email: &str, previous: Option<&str>) -> Page {
+    let form = [
+        ("email", email),
+        ("password", DEMO_PASSWORD),
+        ("next", "/stores"),
+    ];
+    fetch(app, Method::POST, "/login", previous, Some(&form), &[]).await
+}
+
+async fn session_of(app: &TestApp, email: &str) -> String {
+    let p = sign_in(app, email, None).await;
+    assert_eq!(p.status, 303, "sign-in redirects: {}", p.html);
+    p.session().expect("a session cookie")
+}
+
+/// Whether the cookie still opens the console (rather than sending us to the login page).
+async fn signed_in(app: &TestApp, cookie: &str) -> bool {
+    let p = get(app, "/", cookie).await;
+    match p.status {
+        200 => true,
+        303 => {
+            assert!(
+                p.location
+                    .as_deref()
+                    .is_some_and(|l| l.starts_with("/login"))
+            );
+            false
+        }
+        s => panic!("GET / answered {s}"),
+    }
+}
+
+async fn signing_in_sets_an_httponly_lax_cookie_and_rotates_the_session(app: TestApp) {
+    let anonymous = fetch(&app, Method::GET, "/stores", None, None, &[]).await;
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(anonymous.location.as_deref(), Some("/login?next=%2Fstores"));
+
+    let wrong = fetch(
+        &app,
+        Method::POST,
+        "/login",
+        None,
+        Some(&[("email", ADMIN), ("password", "not the password")]),
+        &[],
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.session().is_none());
+
+    let first = sign_in(&app, ADMIN, None).await;
+    assert_eq!(first.status, 303);
+    assert_eq!(first.location.as_deref(), Some("/stores"));
+    let cookie = first
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with(SESSION))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP in tests: {cookie}");
+    let a = first.session().expect("a session id");
+    assert!(signed_in(&app, &a).await);
+
+    // Signing in again from the same browser gives a new id and ends the old one.
+    let second = sign_in(&app, ADMIN, Some(&a)).await;
+    let b = second.session().expect("a new session id");
+    assert_ne!(a, b);
+    assert!(
+        !signed_in(&app, &a).await,
+        "the pre-login session id must die at login"
+    );
+    assert!(signed_in(&app, &b).await);
+
+    // The stored row is keyed by a hash: the cookie value is not in the database.
+    let stored = app.stored_strings("SELECT id_hash FROM sessions").await;
+    assert!(!stored.is_empty() && stored.iter().all(|h| h != &b));
+}
+
+async fn a_secure_deployment_marks_the_cookie_secure(app: TestApp) {
+    let app = app
+        .with_options(ServerOptions {
+            secure_cookies: true,
+            ..test_options()
+        })
+        .await;
+    let p = sign_in(&app, ADMIN, None).await;
+    let cookie = p
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with(SESSION))
+        .expect("a session cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+async fn regions_seen_by_admin(app: &TestApp) -> Vec<String> {
+    let token = app.login(ADMIN).await;
+    app.list_all(&token, "/api/v1/regions")
+        .await
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+async fn forms_without_the_session_csrf_token_change_nothing(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    let page = get(&app, "/regions", &cookie).await;
+    let token = page.csrf();
+
+    for bad in ["", "0000", &"a".repeat(token.len())] {
+        let p = post(
+            &app,
+            "/regions",
+            &cookie,
+            &[("_csrf", bad), ("name", "西北大区")],
+        )
+        .await;
+        assert_eq!(p.status, 403, "token {bad:?} accepted");
+    }
+    let missing = post(&app, "/regions", &cookie, &[("name", "西北大区")]).await;
+    assert!((400..500).contains(&missing.status));
+    // Another session's token does not work in this one.
+    let other_cookie = session_of(&app, ADMIN).await;
+    let other_token = get(&app, "/regions", &other_cookie).await.csrf();
+    assert_ne!(other_token, token);
+    assert_eq!(
+        post(
+            &app,
+            "/regions",
+            &cookie,
+            &[("_csrf", &other_token), ("name", "西北大区")]
+        )
+        .await
+        .status,
+        403
+    );
+    assert!(
+        !regions_seen_by_admin(&app)
+            .await
+            .contains(&"西北大区".to_owned())
+    );
+
+    let ok = post(
+        &app,
+        "/regions",
+        &cookie,
+        &[("_csrf", &token), ("name", "西北大区")],
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.html);
+    assert_eq!(ok.location.as_deref(), Some("/regions?done=created"));
+    assert!(
+        regions_seen_by_admin(&app)
+            .await
+            .contains(&"西北大区".to_owned())
+    );
+}
+
+async fn cross_site_form_posts_are_refused_even_with_a_token(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    let token = get(&app, "/regions", &cookie).await.csrf();
+    let form = [("_csrf", token.as_str()), ("name", "跨站大区")];
+    let evil = fetch(
+        &app,
+        Method::POST,
+        "/regions",
+        Some(&cookie),
+        Some(&form),
+        &[(ORIGIN.as_str(), "https://evil.example")],
+    )
+    .await;
+    assert_eq!(evil.status, 403);
+    let fetch_meta = fetch(
+        &app,
+        Method::POST,
+        "/regions",
+        Some(&cookie),
+        Some(&form),
+        &[("sec-fetch-site", "cross-site")],
+    )
+    .await;
+    assert_eq!(fetch_meta.status, 403);
+    let login_csrf = fetch(
+        &app,
+        Method::POST,
+        "/login",
+        None,
+        Some(&[("email", ADMIN), ("password", DEMO_PASSWORD)]),
+        &[(ORIGIN.as_str(), "https://evil.example")],
+    )
+    .await;
+    assert_eq!(
+        login_csrf.status, 403,
+        "login CSRF: a foreign site must not sign the browser in"
+    );
+    assert!(
+        !regions_seen_by_admin(&app)
+            .await
+            .contains(&"跨站大区".to_owned())
+    );
+    let same_origin = fetch(
+        &app,
+        Method::POST,
+        "/regions",
+        Some(&cookie),
+        Some(&form),
+        &[(ORIGIN.as_str(), app.base.as_str())],
+    )
+    .await;
+    assert_eq!(same_origin.status, 303);
+}
+
+async fn signing_out_ends_the_session_on_the_server(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    let token = get(&app, "/", &cookie).await.csrf();
+    assert_eq!(
+        post(&app, "/logout", &cookie, &[("_csrf", "wrong")])
+            .await
+            .status,
+        403
+    );
+    assert!(
+        signed_in(&app, &cookie).await,
+        "a forged logout must not end the session"
+    );
+    let out = post(&app, "/logout", &cookie, &[("_csrf", &token)]).await;
+    assert_eq!(out.status, 303);
+    assert!(
+        out.set_cookie
+            .iter()
+            .any(|c| c.starts_with(&format!("{SESSION}=;")) && c.contains("Max-Age=0"))
+    );
+    // Replaying the old cookie (as a thief would) no longer works.
+    assert!(!signed_in(&app, &cookie).await);
+}
+
+async fn idle_sessions_expire(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    assert!(signed_in(&app, &cookie).await);
+    let three_hours_ago = shequn_app::clock::now_ms() - 3 * 60 * 60 * 1000;
+    let mut tx = app.db.write().await.expect("a write transaction");
+    let updated = match &mut tx {
+        Tx::Sqlite(t) => sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(three_hours_ago)
+            .execute(&mut **t)
+            .await
+            .map(|r| r.rows_affected()),
+        Tx::Postgres(t) => sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(three_hours_ago)
+            .execute(&mut **t)
+            .await
+            .map(|r| r.rows_affected()),
+    }
+    .expect("age the session");
+    tx.commit().await.expect("commit");
+    assert_eq!(updated, 1);
+    assert!(
+        !signed_in(&app, &cookie).await,
+        "a session idle for 3 h must be gone"
+    );
+    assert!(
+        app.stored_strings("SELECT id_hash FROM sessions")
+            .await
+            .is_empty(),
+        "and removed"
+    );
+}
+
+async fn changing_the_password_ends_every_other_session(app: TestApp) {
+    let mine = session_of(&app, ADMIN).await;
+    let other_device = session_of(&app, ADMIN).await;
+    let token = get(&app, "/account", &mine).await.csrf();
+    let wrong = post(
+        &app,
+        "/account/password",
+        &mine,
+        &[
+            ("_csrf", &token),
+            ("current_password", "nope nope nope"),
+            ("new_password", "a-new-password-2026"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, 422);
+    assert!(signed_in(&app, &other_device).await);
+
+    let changed = post(
+        &app,
+        "/account/password",
+        &mine,
+        &[
+            ("_csrf", &token),
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", "a-new-password-2026"),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status, 303, "{}", changed.html);
+    assert_eq!(changed.location.as_deref(), Some("/account?done=password"));
+    let fresh = changed
+        .session()
+        .expect("this browser gets a fresh session");
+    assert_ne!(fresh, mine);
+    assert!(!signed_in(&app, &mine).await);
+    assert!(
+        !signed_in(&app, &other_device).await,
+        "other devices are signed out"
+    );
+    assert!(signed_in(&app, &fresh).await);
+    app.try_login(ADMIN, DEMO_PASSWORD).await.assert_status(401);
+    app.try_login(ADMIN, "a-new-password-2026")
+        .await
+        .assert_status(200);
+}
+
+async fn pages_of_another_brand_or_store_are_not_found(app: TestApp) {
+    let demo = app.demo().await;
+    let other = session_of(&app, OTHER_ADMIN).await;
+    for path in [
+        format!("/stores/{}", demo.store("SH-001")),
+        format!("/staff/{}", demo.staff(GUIDE01)),
+    ] {
+        let p = get(&app, &path, &other).await;
+        assert_eq!(p.status, 404, "{path} for brand other");
+        assert!(!p.html.contains("上海南京西路店") && !p.html.contains("王芳"));
+    }
+    let token = get(&app, "/", &other).await.csrf();
+    let hijack = post(
+        &app,
+        &format!("/stores/{}", demo.store("SH-001")),
+        &other,
+        &[("_csrf", &token), ("name", "hijacked")],
+    )
+    .await;
+    assert_eq!(hijack.status, 404);
+
+    let guide = session_of(&app, GUIDE01).await;
+    assert_eq!(
+        get(&app, &format!("/stores/{}", demo.store("SH-001")), &guide)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get(&app, &format!("/stores/{}", demo.store("HZ-001")), &guide)
+            .await
+            .status,
+        404
+    );
+    let token = get(&app, "/", &guide).await.csrf();
+    let edit = post(
+        &app,
+        &format!("/stores/{}", demo.store("SH-001")),
+        &guide,
+        &[("_csrf", &token), ("name", "导购改名")],
+    )
+    .await;
+    assert_eq!(
+        edit.status, 403,
+        "a guide may see its store but not change it"
+    );
+    let admin = app.login(ADMIN).await;
+    assert_eq!(
+        app.get(&admin, &format!("/api/v1/stores/{}", demo.store("SH-001")))
+            .await
+            .expect(200)["name"],
+        "上海南京西路店"
+    );
+}
+
+async fn the_console_speaks_the_browsers_language_until_switched(app: TestApp) {
+    let page = |lang: Option<&'static str>, cookie: Option<&'static str>| {
+        let mut rb = app.client.get(app.url("/login"));
+        if let Some(l) = lang {
+            rb = rb.header(ACCEPT_LANGUAGE, l);
+        }
+        if let Some(c) = cookie {
+            rb = rb.header(COOKIE, c);
+        }
+        async move { rb.send().await.expect("answer").text().await.expect("html") }
+    };
+    assert!(
+        page(Some("en-US,en;q=0.9"), None)
+            .await
+            .contains("Staff sign-in")
+    );
+    assert!(
+        page(Some("zh-CN,zh;q=0.9,en;q=0.8"), None)
+            .await
+            .contains("员工登录")
+    );
+    assert!(
+        page(None, None).await.contains("员工登录"),
+        "Chinese by default"
+    );
+    assert!(
+        page(Some("en-US"), Some("shequn_lang=zh-CN"))
+            .await
+            .contains("员工登录"),
+        "the switch wins"
+    );
+
+    let switch = app
+        .client
+        .get(app.url("/lang/en?next=/stores"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(switch.status().as_u16(), 303);
+    assert_eq!(
+        switch.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/stores")
+    );
+    let set = switch
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(set.starts_with("shequn_lang=en;"), "{set}");
+    // No open redirect through the language switch.
+    let away = app
+        .client
+        .get(app.url("/lang/zh?next=//evil.example/x"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        away.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
+}
