@@ -9,7 +9,7 @@ use serde::Deserialize;
 use shequn_app::usecases::auth;
 
 use super::chrome::{Chrome, form_error, render};
-use super::session::{Console, SESSION_COOKIE, session_cookie};
+use super::session::{Console, SESSION_COOKIE, cookies_secure, session_cookie};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
 
@@ -83,7 +83,7 @@ pub async fn change_password(
         Ok((id, _)) => (
             [(
                 header::SET_COOKIE,
-                session_cookie(&id, state.options.secure_cookies),
+                session_cookie(&id, cookies_secure(&state, &headers)),
             )],
             Redirect::to("/account?done=password"),
         )

@@ -122,6 +122,14 @@ pub struct Text {
     pub your_scope: &'static str,
     pub first_password: &'static str,
     pub error_title: &'static str,
+    pub api_tokens: &'static str,
+    pub token_name: &'static str,
+    pub expires_in_days: &'static str,
+    pub expires: &'static str,
+    pub revoke: &'static str,
+    pub revoked: &'static str,
+    pub new_token: &'static str,
+    pub copy_token_now: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -190,6 +198,14 @@ pub static ZH: Text = Text {
     your_scope: "你的范围",
     first_password: "初始密码",
     error_title: "出错了",
+    api_tokens: "API 令牌",
+    token_name: "用途",
+    expires_in_days: "有效天数（1–365，默认 90）",
+    expires: "到期",
+    revoke: "吊销",
+    revoked: "已吊销",
+    new_token: "新建令牌",
+    copy_token_now: "请立即复制此令牌，它只显示这一次：",
 };
 
 pub static EN: Text = Text {
@@ -258,6 +274,14 @@ pub static EN: Text = Text {
     your_scope: "Your scope",
     first_password: "First password",
     error_title: "Something went wrong",
+    api_tokens: "API tokens",
+    token_name: "Purpose",
+    expires_in_days: "Valid for days (1–365, default 90)",
+    expires: "Expires",
+    revoke: "Revoke",
+    revoked: "Revoked",
+    new_token: "New token",
+    copy_token_now: "Copy this token now; it is shown only once:",
 };
 
 impl Text {

@@ -12,7 +12,9 @@ use shequn_app::usecases::auth;
 
 use super::chrome::{Chrome, render};
 use super::i18n::Lang;
-use super::session::{Console, SESSION_COOKIE, clear_session_cookie, session_cookie};
+use super::session::{
+    Console, SESSION_COOKIE, clear_session_cookie, cookies_secure, session_cookie,
+};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
 
@@ -95,7 +97,7 @@ pub async fn submit(
         Ok((id, _csrf)) => (
             [(
                 header::SET_COOKIE,
-                session_cookie(&id, state.options.secure_cookies),
+                session_cookie(&id, cookies_secure(&state, &headers)),
             )],
             Redirect::to(&next),
         )
@@ -130,7 +132,7 @@ pub async fn logout(
     (
         [(
             header::SET_COOKIE,
-            clear_session_cookie(state.options.secure_cookies),
+            clear_session_cookie(cookies_secure(&state, &headers)),
         )],
         Redirect::to("/login"),
     )

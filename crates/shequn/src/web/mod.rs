@@ -11,6 +11,7 @@ mod regions;
 mod session;
 mod staff;
 mod stores;
+mod tokens;
 
 use axum::Router;
 use axum::extract::Request;
@@ -40,6 +41,8 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/staff/{staff_id}", get(staff::detail).post(staff::update))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{token_id}/revoke", post(tokens::revoke))
         .route(
             "/static/console.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),

@@ -77,6 +77,17 @@ impl FromRequestParts<AppState> for Console {
     }
 }
 
+/// Whether cookies get the `Secure` flag: when configured, or when a TLS-terminating proxy
+/// says the browser spoke HTTPS (`X-Forwarded-Proto: https`). Trusting the header is safe
+/// here: a forged one only makes the sender's own cookie stricter.
+pub fn cookies_secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    state.options.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
 pub fn session_cookie(id: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{}",

@@ -13,6 +13,7 @@ use crate::common::*;
 both_engines!(
     signing_in_sets_an_httponly_lax_cookie_and_rotates_the_session,
     a_secure_deployment_marks_the_cookie_secure,
+    behind_a_tls_proxy_the_cookie_is_secure,
     forms_without_the_session_csrf_token_change_nothing,
     cross_site_form_posts_are_refused_even_with_a_token,
     signing_out_ends_the_session_on_the_server,
@@ -20,6 +21,7 @@ both_engines!(
     changing_the_password_ends_every_other_session,
     pages_of_another_brand_or_store_are_not_found,
     the_console_speaks_the_browsers_language_until_switched,
+    api_tokens_are_made_shown_once_and_revoked_from_the_console,
 );
 
 const SESSION: &str = "shequn_session";
@@ -183,6 +185,25 @@ async fn a_secure_deployment_marks_the_cookie_secure(app: TestApp) {
         })
         .await;
     let p = sign_in(&app, ADMIN, None).await;
+    let cookie = p
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with(SESSION))
+        .expect("a session cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+async fn behind_a_tls_proxy_the_cookie_is_secure(app: TestApp) {
+    let form = [("email", ADMIN), ("password", DEMO_PASSWORD)];
+    let p = fetch(
+        &app,
+        Method::POST,
+        "/login",
+        None,
+        Some(&form),
+        &[("x-forwarded-proto", "https")],
+    )
+    .await;
     let cookie = p
         .set_cookie
         .iter()
@@ -527,4 +548,83 @@ async fn the_console_speaks_the_browsers_language_until_switched(app: TestApp) {
         away.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
         Some("/")
     );
+}
+
+async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestApp) {
+    let cookie = session_of(&app, SH001_MANAGER).await;
+    let csrf = get(&app, "/account/tokens", &cookie).await.csrf();
+    let bad = post(
+        &app,
+        "/account/tokens",
+        &cookie,
+        &[
+            ("_csrf", &csrf),
+            ("name", "ERP"),
+            ("expires_in_days", "400"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, 422, "more than 365 days is refused on the form");
+    let made = post(
+        &app,
+        "/account/tokens",
+        &cookie,
+        &[
+            ("_csrf", &csrf),
+            ("name", "ERP 同步"),
+            ("expires_in_days", "30"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.html);
+    let at = made.html.find("shq_").expect("the new token is shown");
+    let secret = format!("shq_{}", &made.html[at + 4..at + 4 + 64]);
+    assert_eq!(secret.len(), 68);
+    let me = app.me(&secret).await;
+    assert_eq!(me["staff"]["email"], SH001_MANAGER);
+    // Shown once: the list page no longer carries it.
+    let list = get(&app, "/account/tokens", &cookie).await;
+    assert!(list.html.contains("ERP 同步") && !list.html.contains(&secret));
+
+    let api = app.login(SH001_MANAGER).await;
+    let erp_id = app
+        .list_all(&api, "/api/v1/tokens")
+        .await
+        .iter()
+        .find(|t| t["name"] == "ERP 同步")
+        .map(id)
+        .expect("listed in the API");
+    let revoked = post(
+        &app,
+        &format!("/account/tokens/{erp_id}/revoke"),
+        &cookie,
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(revoked.status, 303);
+    app.get(&secret, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    // Someone else's token id is not found, and stays live.
+    let other = session_of(&app, GUIDE01).await;
+    let other_csrf = get(&app, "/", &other).await.csrf();
+    let api_id = app
+        .list_all(&api, "/api/v1/tokens")
+        .await
+        .iter()
+        .find(|t| t["revoked_at"].is_null())
+        .map(id)
+        .expect("a live token");
+    assert_eq!(
+        post(
+            &app,
+            &format!("/account/tokens/{api_id}/revoke"),
+            &other,
+            &[("_csrf", &other_csrf)]
+        )
+        .await
+        .status,
+        404
+    );
+    app.get(&api, "/api/v1/me").await.assert_status(200);
 }
