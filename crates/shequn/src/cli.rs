@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use shequn_app::usecases::demo;
-use shequn_app::{Db, DbConfig};
+use shequn_app::usecases::{brands, demo};
+use shequn_app::{AppError, Db, DbConfig};
 
 use crate::http::state::{AppState, ServerOptions};
 
@@ -30,6 +30,38 @@ pub enum Command {
     Migrate(DbArgs),
     /// Seed the demo brands (slug `demo` and `other`) if absent, print the logins, and exit.
     Demo(DbArgs),
+    /// Create and list brands (tenants).
+    Brand {
+        #[command(subcommand)]
+        command: BrandCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BrandCommand {
+    /// Create a brand and its first brand admin. The admin's password (10-128 characters)
+    /// is read from the first line of standard input, so it never shows in `ps` or history.
+    Create(BrandCreateArgs),
+    /// List every brand.
+    List(DbArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BrandCreateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// URL-safe short name: 2-32 of a-z, 0-9 and '-'.
+    #[arg(long)]
+    pub slug: String,
+    /// Display name, e.g. "百草味".
+    #[arg(long)]
+    pub name: String,
+    /// Login email of the first brand admin.
+    #[arg(long)]
+    pub admin_email: String,
+    /// Display name of the first brand admin.
+    #[arg(long, default_value = "Brand admin")]
+    pub admin_name: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -103,6 +135,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             database.close().await;
             Ok(())
         }
+        Command::Brand {
+            command: BrandCommand::Create(args),
+        } => create_brand(args).await,
+        Command::Brand {
+            command: BrandCommand::List(db),
+        } => {
+            let database = open(&db).await?;
+            let rows = brands::list_all(&database)
+                .await
+                .context("listing brands")?;
+            database.close().await;
+            for b in rows {
+                println!("{:>6}  {:<32}  {}", b.id, b.slug, b.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn create_brand(args: BrandCreateArgs) -> anyhow::Result<()> {
+    let password = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await?
+    .context("reading the admin password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let database = open(&args.db).await?;
+    let input = brands::NewBrand {
+        slug: args.slug,
+        name: args.name,
+        admin_email: args.admin_email,
+        admin_name: args.admin_name,
+        admin_password: password,
+    };
+    let result = brands::create_with_admin(&database, input).await;
+    database.close().await;
+    match result {
+        Ok((brand, admin)) => {
+            println!(
+                "Created brand {} ({}), id {}; brand admin staff id {}.",
+                brand.slug, brand.name, brand.id, admin
+            );
+            Ok(())
+        }
+        Err(AppError::Invalid { field, message } | AppError::Conflict { field, message }) => {
+            bail!("{field}: {message}")
+        }
+        Err(e) => Err(e).context("creating the brand"),
     }
 }
 
@@ -146,6 +227,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = open(&args.db).await?;
     if args.demo {
         seed_demo(&db).await?;
+    } else if brands::list_all(&db)
+        .await
+        .map(|b| b.is_empty())
+        .unwrap_or(false)
+    {
+        println!(
+            "No brands yet. Create one with `shequn brand create --slug … --name … --admin-email …` \
+             (password on standard input), or start with --demo."
+        );
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

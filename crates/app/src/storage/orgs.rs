@@ -35,3 +35,12 @@ pub async fn find_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<BrandRow>, s
     on_tx!(tx, c => sqlx::query_as("SELECT id, slug, name, created_at FROM brands WHERE slug = $1")
         .bind(slug).fetch_optional(c).await)
 }
+
+/// The most brands an operator's listing shows.
+pub const LIST_LIMIT: i64 = 10_000;
+
+/// Brands, oldest first, at most [`LIST_LIMIT`]: an operator's listing.
+pub async fn list(tx: &mut Tx) -> Result<Vec<BrandRow>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_as("SELECT id, slug, name, created_at FROM brands ORDER BY id LIMIT $1")
+        .bind(LIST_LIMIT).fetch_all(c).await)
+}

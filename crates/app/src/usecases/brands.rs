@@ -1,8 +1,11 @@
-//! The actor's own brand.
+//! Brands: the actor's own, and creating new ones (operators only, from the CLI).
 
-use shequn_domain::Actor;
+use shequn_domain::{Actor, BrandId, Email, Name, Password, Role, Slug, StaffId};
 
+use crate::clock::now_ms;
+use crate::secrets::hash_password;
 use crate::storage::orgs::{self, BrandRow};
+use crate::storage::staff::{self, NewStaff};
 use crate::{AppError, Db};
 
 pub async fn current(db: &Db, actor: &Actor) -> Result<BrandRow, AppError> {
@@ -10,4 +13,55 @@ pub async fn current(db: &Db, actor: &Actor) -> Result<BrandRow, AppError> {
     let row = orgs::get(&mut tx, actor.brand).await?;
     tx.commit().await?;
     row.ok_or(AppError::NotFound("brand"))
+}
+
+/// A new brand and its first brand admin, in one transaction: how an operator brings a
+/// tenant to life (`shequn brand create`).
+pub struct NewBrand {
+    pub slug: String,
+    pub name: String,
+    pub admin_email: String,
+    pub admin_name: String,
+    pub admin_password: String,
+}
+
+pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(BrandRow, StaffId), AppError> {
+    let slug = Slug::parse("slug", &input.slug)?;
+    let name = Name::parse("name", &input.name)?;
+    let email = Email::parse("admin_email", &input.admin_email)?;
+    let admin_name = Name::parse("admin_name", &input.admin_name)?;
+    let password = Password::parse("admin_password", &input.admin_password)?;
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let brand = orgs::insert(&mut tx, &slug, &name, now)
+        .await
+        .map_err(AppError::on_unique(
+            "slug",
+            "a brand with this slug already exists",
+        ))?;
+    let admin = NewStaff {
+        email: &email,
+        display_name: admin_name.as_str(),
+        role: Role::BrandAdmin,
+        region: None,
+        store: None,
+        password_hash: &hash,
+    };
+    let staff_id = staff::insert(&mut tx, BrandId(brand.id), &admin, now)
+        .await
+        .map_err(AppError::on_unique(
+            "admin_email",
+            "this email already has an account",
+        ))?;
+    tx.commit().await?;
+    Ok((brand, staff_id))
+}
+
+/// Every brand, for operators (`shequn brand list`); not reachable over HTTP.
+pub async fn list_all(db: &Db) -> Result<Vec<BrandRow>, AppError> {
+    let mut tx = db.read().await?;
+    let rows = orgs::list(&mut tx).await?;
+    tx.commit().await?;
+    Ok(rows)
 }

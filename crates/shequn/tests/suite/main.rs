@@ -8,6 +8,7 @@ mod common;
 
 mod auth;
 mod browser;
+mod cli;
 mod console;
 mod errors;
 mod idempotency;

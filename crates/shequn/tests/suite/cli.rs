@@ -1,0 +1,162 @@
+//! The operator CLI, run as the real binary: creating a brand with its first admin,
+//! listing brands, migrating twice, and the documented options.
+
+use std::process::Stdio;
+
+use shequn_app::usecases::auth;
+use shequn_app::{Db, DbConfig};
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shequn");
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `shequn ARGS` against `db_args`, writing `stdin` to it.
+async fn shequn(args: &[&str], db_args: &[String], stdin: &str) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .args(db_args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the shequn binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
+    drop(input);
+    let out = child.wait_with_output().await.expect("shequn finishes");
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+async fn brand_create_makes_a_tenant_whose_admin_can_sign_in(
+    config: DbConfig,
+    db_args: Vec<String>,
+) {
+    let create = [
+        "brand",
+        "create",
+        "--slug",
+        "acme",
+        "--name",
+        "Acme 好物",
+        "--admin-email",
+        "Boss@Acme.test",
+        "--admin-name",
+        "老板",
+    ];
+    let short = shequn(&create, &db_args, "short\n").await;
+    assert!(!short.ok);
+    assert!(short.stderr.contains("admin_password"), "{}", short.stderr);
+
+    let made = shequn(&create, &db_args, "a-strong-password-2026\n").await;
+    assert!(made.ok, "{}", made.stderr);
+    assert!(
+        made.stdout.contains("Created brand acme"),
+        "{}",
+        made.stdout
+    );
+
+    let again = shequn(&create, &db_args, "a-strong-password-2026\n").await;
+    assert!(
+        !again.ok,
+        "a second brand with the same slug must be refused"
+    );
+    assert!(again.stderr.contains("slug"), "{}", again.stderr);
+
+    let list = shequn(&["brand", "list"], &db_args, "").await;
+    assert!(
+        list.ok && list.stdout.contains("acme") && list.stdout.contains("Acme 好物"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        shequn(&["migrate"], &db_args, "").await.ok,
+        "migrating an up-to-date database is a no-op"
+    );
+
+    let db = Db::open(&config)
+        .await
+        .expect("open the database the CLI wrote");
+    let admin = auth::check_credentials(&db, "boss@acme.test", "a-strong-password-2026")
+        .await
+        .expect("the new admin signs in");
+    assert_eq!(admin.role, "brand_admin");
+    assert_eq!(admin.display_name, "老板");
+    db.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_brand_create_makes_a_tenant_whose_admin_can_sign_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+    brand_create_makes_a_tenant_whose_admin_can_sign_in(
+        DbConfig::SqliteDir(dir.path().to_owned()),
+        args,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_brand_create_makes_a_tenant_whose_admin_can_sign_in() {
+    let Some(url) = crate::pg::fresh_database().await else {
+        return;
+    };
+    let args = vec!["--database-url".to_owned(), url.clone()];
+    brand_create_makes_a_tenant_whose_admin_can_sign_in(DbConfig::Postgres(url), args).await;
+}
+
+#[tokio::test]
+async fn every_data_command_documents_the_same_database_options_and_their_env_vars() {
+    for cmd in [
+        &["serve"][..],
+        &["migrate"],
+        &["demo"],
+        &["brand", "create"],
+        &["brand", "list"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let help = shequn(&args, &[], "").await;
+        assert!(help.ok, "{cmd:?} --help");
+        for needle in [
+            "--data-dir",
+            "SHEQUN_DATA_DIR",
+            "--database-url",
+            "SHEQUN_DATABASE_URL",
+        ] {
+            assert!(
+                help.stdout.contains(needle),
+                "{cmd:?} --help lacks {needle}:\n{}",
+                help.stdout
+            );
+        }
+    }
+    let serve = shequn(&["serve", "--help"], &[], "").await.stdout;
+    for needle in [
+        "--addr",
+        "SHEQUN_ADDR",
+        "--demo",
+        "127.0.0.1:8080",
+        "./shequn-data",
+    ] {
+        assert!(serve.contains(needle), "serve --help lacks {needle}");
+    }
+    let bad = shequn(&["migrate", "--database-url", "mysql://x"], &[], "").await;
+    assert!(
+        !bad.ok && bad.stderr.contains("postgres://"),
+        "{}",
+        bad.stderr
+    );
+}
