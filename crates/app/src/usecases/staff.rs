@@ -234,3 +234,43 @@ pub async fn update(
     tx.commit().await?;
     Ok(row)
 }
+
+/// Sets a new password for a staff member the actor manages (the forgotten-password path:
+/// a manager hands out a new first password). Every session of theirs ends and every token
+/// is revoked. One's own password is changed with the current one instead.
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    id: StaffId,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let password = Password::parse("new_password", new_password)?;
+    {
+        let mut tx = db.read().await?;
+        let (_, role, placement) = visible(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        if id == actor.staff {
+            return Err(AppError::Forbidden(
+                "change your own password with your current one",
+            ));
+        }
+        Actor::require(
+            actor.can_manage_staff(role, placement),
+            "you may not manage this staff member",
+        )?;
+    }
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    // Checked again inside the write: the member may have moved since the read.
+    let (_, role, placement) = visible(&mut tx, actor, id).await?;
+    Actor::require(
+        actor.can_manage_staff(role, placement),
+        "you may not manage this staff member",
+    )?;
+    staff::set_password(&mut tx, actor.brand, id, &hash, now).await?;
+    sessions::delete_for_staff(&mut tx, actor.brand, id).await?;
+    tokens::revoke_all_except(&mut tx, actor.brand, id, None, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -130,6 +130,7 @@ pub struct Text {
     pub revoked: &'static str,
     pub new_token: &'static str,
     pub copy_token_now: &'static str,
+    pub reset_password: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -206,6 +207,7 @@ pub static ZH: Text = Text {
     revoked: "已吊销",
     new_token: "新建令牌",
     copy_token_now: "请立即复制此令牌，它只显示这一次：",
+    reset_password: "重置密码（其会话与令牌将失效）",
 };
 
 pub static EN: Text = Text {
@@ -282,6 +284,7 @@ pub static EN: Text = Text {
     revoked: "Revoked",
     new_token: "New token",
     copy_token_now: "Copy this token now; it is shown only once:",
+    reset_password: "Reset password (ends their sessions and tokens)",
 };
 
 impl Text {

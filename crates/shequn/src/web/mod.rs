@@ -39,6 +39,7 @@ pub fn router(_state: AppState) -> Router<AppState> {
         )
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{staff_id}", get(staff::detail).post(staff::update))
+        .route("/staff/{staff_id}/password", post(staff::reset_password))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", get(tokens::list).post(tokens::create))

@@ -331,3 +331,32 @@ pub async fn update(
         },
     }
 }
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    new_password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if !console.csrf_ok(&form.csrf) {
+        return console.csrf_failed();
+    }
+    match staff::reset_password(&state.db, &console.actor, StaffId(id), &form.new_password).await {
+        Ok(()) => Redirect::to(&format!("/staff/{id}?done=saved")).into_response(),
+        Err(e) => match form_error(console.lang, e) {
+            Ok(msg) => {
+                let mut c = Chrome::for_console(&console, "staff");
+                c.error = Some(msg);
+                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(page) => page,
+        },
+    }
+}

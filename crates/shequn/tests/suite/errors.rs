@@ -48,7 +48,19 @@ fn write_routes(demo: &Demo) -> Vec<WriteRoute> {
         v.as_object_mut().expect("an object").remove(key);
         v
     };
+    let guide02 = demo.staff(GUIDE02);
     vec![
+        WriteRoute {
+            method: Method::POST,
+            path: format!("/api/v1/staff/{guide02}/password"),
+            valid: json!({ "new_password": "never-applied-2026" }),
+            wrong_type: (json!({ "new_password": 12345678901_i64 }), "new_password"),
+            unknown_field: (
+                json!({ "new_password": "never-applied-2026", "confirm": "x" }),
+                "confirm",
+            ),
+            missing: Some((json!({}), "new_password")),
+        },
         WriteRoute {
             method: Method::POST,
             path: "/api/v1/regions".into(),

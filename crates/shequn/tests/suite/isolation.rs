@@ -78,6 +78,11 @@ fn case(method: &str, path: &str) -> Option<Case> {
             Some(json!({ "display_name": "hijacked", "role": "brand_admin", "active": false })),
         ),
 
+        ("post", "/api/v1/staff/{staff_id}/password") => Foreign(
+            Staff,
+            Some(json!({ "new_password": "hijacked-password-2026" })),
+        ),
+
         ("get", "/api/v1/tokens") => List(Token),
         ("post", "/api/v1/tokens") => Create(Token),
         ("delete", "/api/v1/tokens/{token_id}") => Foreign(Token, None),

@@ -9,6 +9,7 @@ use crate::both_engines;
 use crate::common::*;
 
 both_engines!(
+    managers_reset_passwords_only_of_staff_they_manage,
     a_shop_guide_sees_only_its_own_store_and_its_people,
     a_shop_guide_changes_no_organisation_data,
     a_region_manager_sees_and_opens_stores_only_in_its_region,
@@ -362,4 +363,60 @@ async fn a_region_with_active_stores_cannot_be_deactivated(app: TestApp) {
     .await
     .assert_problem(422, "validation_failed")
     .assert_field("region_id");
+}
+
+async fn managers_reset_passwords_only_of_staff_they_manage(app: TestApp) {
+    let demo = app.demo().await;
+    let path = |email: &str| format!("/api/v1/staff/{}/password", demo.staff(email));
+    let new = json!({ "new_password": "handed-out-2026" });
+    let guide_token = app.login(GUIDE01).await;
+    let manager = app.login(SH001_MANAGER).await;
+
+    // A guide resets nobody, not even its own store's manager; a store manager not another
+    // store's guide (GUIDE02 works at HZ-001), nor itself.
+    app.post(&guide_token, &path(GUIDE02), new.clone())
+        .await
+        .assert_problem(404, "not_found");
+    app.post(&guide_token, &path(SH001_MANAGER), new.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    let other_store_guide = app
+        .list_all(
+            &demo.admin,
+            &format!("/api/v1/staff?store_id={}", demo.store("HZ-001")),
+        )
+        .await
+        .into_iter()
+        .find(|s| s["role"] == "shop_guide")
+        .map(|s| id(&s))
+        .expect("HZ-001 has a guide");
+    app.post(
+        &manager,
+        &format!("/api/v1/staff/{other_store_guide}/password"),
+        new.clone(),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(&manager, &path(SH001_MANAGER), new.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(&manager, &path(GUIDE01), json!({ "new_password": "short" }))
+        .await
+        .assert_problem(422, "validation_failed")
+        .assert_field("new_password");
+    app.get(&guide_token, "/api/v1/me").await.assert_status(200);
+
+    // The store manager resets its own guide: old password and token die, the new one works.
+    app.post(&manager, &path(GUIDE01), new.clone())
+        .await
+        .assert_status(204);
+    app.get(&guide_token, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    app.try_login(GUIDE01, DEMO_PASSWORD)
+        .await
+        .assert_status(401);
+    app.try_login(GUIDE01, "handed-out-2026")
+        .await
+        .assert_status(200);
 }

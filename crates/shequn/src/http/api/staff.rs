@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(get_staff, update_staff))
+        .routes(routes!(reset_staff_password))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -154,4 +155,26 @@ async fn update_staff(
             .await?
             .into(),
     ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetIn {
+    /// 10 to 128 characters; give it to the staff member to sign in with.
+    pub new_password: String,
+}
+
+/// Set a new password for a staff member you manage (not yourself: use /me/password).
+/// Their console sessions end and their API tokens are revoked.
+#[utoipa::path(post, path = "/api/v1/staff/{staff_id}/password", tag = "staff", security(("bearer" = [])),
+    params(("staff_id" = i64, Path)), request_body = PasswordResetIn,
+    responses((status = 204), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn reset_staff_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(input): ApiJson<PasswordResetIn>,
+) -> Result<StatusCode, ApiError> {
+    staff::reset_password(&state.db, &caller.actor, StaffId(id), &input.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
