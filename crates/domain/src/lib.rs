@@ -1,12 +1,14 @@
 //! The pure domain core of shequn: identifiers, validated values, roles and the rules of who
 //! may see and change what. No I/O, no async, no clock: callers pass time in.
 
+pub mod audit;
 pub mod error;
 pub mod ids;
 pub mod page;
 pub mod scope;
 pub mod values;
 
+pub use audit::AuditAction;
 pub use error::DomainError;
 pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
 pub use page::{Cursor, PageSize};

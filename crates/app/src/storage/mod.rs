@@ -5,6 +5,7 @@
 
 #[macro_use]
 pub mod db;
+pub mod audit;
 pub mod idempotency;
 pub mod orgs;
 pub mod regions;

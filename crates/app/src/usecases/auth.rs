@@ -140,6 +140,14 @@ pub async fn change_password(
     staff::set_password(&mut tx, actor.brand, actor.staff, &hash, now).await?;
     sessions::delete_for_staff(&mut tx, actor.brand, actor.staff).await?;
     tokens::revoke_all_except(&mut tx, actor.brand, actor.staff, keep_token, now).await?;
+    let e = crate::usecases::event(
+        actor,
+        shequn_domain::AuditAction::PasswordChanged,
+        actor.staff.get(),
+        actor.placement,
+        serde_json::json!({}),
+    );
+    crate::storage::audit::record(&mut tx, actor.brand, &e, now).await?;
     tx.commit().await?;
     Ok(())
 }

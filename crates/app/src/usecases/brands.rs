@@ -4,9 +4,12 @@ use shequn_domain::{Actor, BrandId, Email, Name, Password, Role, Slug, StaffId};
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
+use crate::storage::audit::{self, Event};
 use crate::storage::orgs::{self, BrandRow};
 use crate::storage::staff::{self, NewStaff};
 use crate::{AppError, Db};
+use serde_json::json;
+use shequn_domain::AuditAction;
 
 pub async fn current(db: &Db, actor: &Actor) -> Result<BrandRow, AppError> {
     let mut tx = db.read().await?;
@@ -54,6 +57,30 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(BrandRow, St
             "admin_email",
             "this email already has an account",
         ))?;
+    // Operator commands have no staff actor.
+    let events = [
+        (
+            AuditAction::BrandCreated,
+            brand.id,
+            json!({ "slug": brand.slug, "name": brand.name }),
+        ),
+        (
+            AuditAction::StaffCreated,
+            staff_id.get(),
+            json!({ "display_name": admin_name.as_str(), "role": "brand_admin" }),
+        ),
+    ];
+    for (action, subject_id, detail) in events {
+        let e = Event {
+            actor: None,
+            action,
+            subject_id,
+            region: None,
+            store: None,
+            detail,
+        };
+        audit::record(&mut tx, BrandId(brand.id), &e, now).await?;
+    }
     tx.commit().await?;
     Ok((brand, staff_id))
 }

@@ -1,6 +1,7 @@
 //! Use cases: each public function is one transaction on behalf of one actor.
 
 pub mod actor;
+pub mod audit;
 pub mod auth;
 pub mod brands;
 pub mod dashboard;
@@ -10,6 +11,28 @@ pub mod regions;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+
+use shequn_domain::{Actor, AuditAction};
+
+use crate::storage::audit::Event;
+
+/// An audit event by `actor` about `subject_id`, placed where the actor's change landed.
+pub(crate) fn event(
+    actor: &Actor,
+    action: AuditAction,
+    subject_id: i64,
+    place: shequn_domain::Placement,
+    detail: serde_json::Value,
+) -> Event {
+    Event {
+        actor: Some(actor.staff),
+        action,
+        subject_id,
+        region: place.region(),
+        store: place.store(),
+        detail,
+    }
+}
 
 /// A page of rows and the cursor for the next one, if any.
 #[derive(Debug, Clone)]

@@ -3,10 +3,14 @@
 use shequn_domain::{Actor, Cursor, Name, PageSize, Placement, RegionId};
 
 use crate::clock::now_ms;
+use crate::storage::audit;
 use crate::storage::regions::{self, RegionRow};
 use crate::storage::stores;
 use crate::usecases::Page;
+use crate::usecases::event;
 use crate::{AppError, Db};
+use serde_json::json;
+use shequn_domain::AuditAction;
 
 pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<RegionRow, AppError> {
     let name = Name::parse("name", name)?;
@@ -21,6 +25,15 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<RegionRow, App
             "name",
             "a region with this name already exists",
         ))?;
+    let place = Placement::Region(RegionId(row.id));
+    let e = event(
+        actor,
+        AuditAction::RegionCreated,
+        row.id,
+        place,
+        json!({ "name": row.name }),
+    );
+    audit::record(&mut tx, actor.brand, &e, row.created_at).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -102,6 +115,15 @@ pub async fn update(
             "a region with this name already exists",
         ))?
         .ok_or(AppError::NotFound("region"))?;
+    let detail = json!({ "name": row.name, "active": row.active });
+    let e = event(
+        actor,
+        AuditAction::RegionUpdated,
+        row.id,
+        Placement::Region(id),
+        detail,
+    );
+    audit::record(&mut tx, actor.brand, &e, row.updated_at).await?;
     tx.commit().await?;
     Ok(row)
 }

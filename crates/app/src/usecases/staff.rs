@@ -7,11 +7,15 @@ use shequn_domain::{
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
+use crate::storage::audit;
 use crate::storage::db::Tx;
 use crate::storage::staff::{self, NewStaff, StaffChange, StaffRow};
 use crate::storage::{regions, sessions, stores, tokens};
+use crate::usecases::event;
 use crate::usecases::{Page, actor::placement_of};
 use crate::{AppError, Db};
+use serde_json::json;
+use shequn_domain::AuditAction;
 
 const EMAIL_TAKEN: &str = "this email already has an account";
 
@@ -102,6 +106,9 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<Staf
     let row = staff::get(&mut tx, actor.brand, id)
         .await?
         .ok_or(AppError::NotFound("staff"))?;
+    let detail = json!({ "display_name": row.display_name, "role": row.role });
+    let e = event(actor, AuditAction::StaffCreated, row.id, placement, detail);
+    audit::record(&mut tx, actor.brand, &e, row.created_at).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -231,6 +238,18 @@ pub async fn update(
     let row = staff::get(&mut tx, actor.brand, id)
         .await?
         .ok_or(AppError::NotFound("staff"))?;
+    let detail = json!({
+        "display_name": row.display_name, "role": row.role, "active": row.active,
+        "region_id": placement_to.region(), "store_id": placement_to.store(),
+    });
+    let e = event(
+        actor,
+        AuditAction::StaffUpdated,
+        row.id,
+        placement_to,
+        detail,
+    );
+    audit::record(&mut tx, actor.brand, &e, now).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -271,6 +290,14 @@ pub async fn reset_password(
     staff::set_password(&mut tx, actor.brand, id, &hash, now).await?;
     sessions::delete_for_staff(&mut tx, actor.brand, id).await?;
     tokens::revoke_all_except(&mut tx, actor.brand, id, None, now).await?;
+    let e = event(
+        actor,
+        AuditAction::StaffPasswordReset,
+        id.get(),
+        placement,
+        json!({}),
+    );
+    audit::record(&mut tx, actor.brand, &e, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,11 +3,15 @@
 use shequn_domain::{Actor, Cursor, Name, PageSize, RegionId, ScopeFilter, StoreCode, StoreId};
 
 use crate::clock::now_ms;
+use crate::storage::audit;
 use crate::storage::db::Tx;
 use crate::storage::regions;
 use crate::storage::stores::{self, NewStore, StoreRow};
 use crate::usecases::Page;
+use crate::usecases::event;
 use crate::{AppError, Db};
+use serde_json::json;
+use shequn_domain::{AuditAction, Placement};
 
 pub const ADDRESS_MAX_CHARS: usize = 200;
 const CODE_TAKEN: &str = "another store of the brand has this code";
@@ -65,6 +69,7 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Stor
     let row = stores::insert(&mut tx, actor.brand, &new, now_ms())
         .await
         .map_err(AppError::on_unique("code", CODE_TAKEN))?;
+    record(&mut tx, actor, AuditAction::StoreCreated, &row).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -189,6 +194,27 @@ pub async fn update(
         .await
         .map_err(AppError::on_unique("code", CODE_TAKEN))?
         .ok_or(AppError::NotFound("store"))?;
+    record(&mut tx, actor, AuditAction::StoreUpdated, &row).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// Records a store event with the store's values after the change.
+async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: AuditAction,
+    row: &StoreRow,
+) -> Result<(), AppError> {
+    let place = Placement::Store {
+        region: RegionId(row.region_id),
+        store: StoreId(row.id),
+    };
+    let detail = json!({
+        "code": row.code, "name": row.name, "address": row.address,
+        "region_id": row.region_id, "active": row.active,
+    });
+    let e = event(actor, action, row.id, place, detail);
+    audit::record(tx, actor.brand, &e, row.updated_at).await?;
+    Ok(())
 }

@@ -4,15 +4,21 @@ use shequn_domain::{Actor, BrandId, Cursor, Name, PageSize, StaffId, TokenId};
 
 use crate::clock::now_ms;
 use crate::secrets::{hash_secret, random_secret};
+use crate::storage::audit;
 use crate::storage::staff::StaffRow;
 use crate::storage::tokens::{self, TokenRow};
+use crate::usecases::event;
 use crate::usecases::{Page, actor};
 use crate::{AppError, Db};
+use serde_json::json;
+use shequn_domain::AuditAction;
 
 pub const TOKEN_PREFIX: &str = "shq_";
 pub const MAX_TTL_DAYS: i64 = 365;
 pub const DEFAULT_TTL_DAYS: i64 = 90;
 /// Tokens handed out by `POST /api/v1/auth/login` live one day.
+/// The name of tokens handed out by login (and ended by logout); not audited.
+pub const LOGIN_TOKEN_NAME: &str = "login";
 pub const LOGIN_TOKEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -31,7 +37,15 @@ pub async fn issue(
             format!("must be between 1 and {MAX_TTL_DAYS}, got {days}"),
         ));
     }
-    insert(db, actor.brand, actor.staff, name.as_str(), days * DAY_MS).await
+    insert(
+        db,
+        actor.brand,
+        actor.staff,
+        name.as_str(),
+        days * DAY_MS,
+        Some(actor),
+    )
+    .await
 }
 
 /// The short-lived token a successful API login returns.
@@ -40,18 +54,22 @@ pub async fn issue_for_login(db: &Db, staff: &StaffRow) -> Result<(String, Token
         db,
         BrandId(staff.brand_id),
         StaffId(staff.id),
-        "login",
+        LOGIN_TOKEN_NAME,
         LOGIN_TOKEN_TTL_MS,
+        // A sign-in is not a change to the organisation: not in the operation log.
+        None,
     )
     .await
 }
 
+/// Inserts a token; with `audited_by`, records the creation in the same transaction.
 async fn insert(
     db: &Db,
     brand: BrandId,
     staff: StaffId,
     name: &str,
     ttl_ms: i64,
+    audited_by: Option<&Actor>,
 ) -> Result<(String, TokenRow), AppError> {
     let plain = random_secret(TOKEN_PREFIX);
     let now = now_ms();
@@ -66,6 +84,17 @@ async fn insert(
         now + ttl_ms,
     )
     .await?;
+    if let Some(actor) = audited_by {
+        let detail = json!({ "name": row.name });
+        let e = event(
+            actor,
+            AuditAction::TokenCreated,
+            row.id,
+            actor.placement,
+            detail,
+        );
+        audit::record(&mut tx, brand, &e, now).await?;
+    }
     tx.commit().await?;
     Ok((plain, row))
 }
@@ -102,10 +131,22 @@ pub async fn revoke(db: &Db, actor: &Actor, id: TokenId) -> Result<TokenRow, App
     tokens::get(&mut tx, actor.brand, actor.staff, id)
         .await?
         .ok_or(AppError::NotFound("token"))?;
-    tokens::revoke(&mut tx, actor.brand, actor.staff, id, now_ms()).await?;
+    let now = now_ms();
+    tokens::revoke(&mut tx, actor.brand, actor.staff, id, now).await?;
     let row = tokens::get(&mut tx, actor.brand, actor.staff, id)
         .await?
         .ok_or(AppError::NotFound("token"))?;
+    if row.name != LOGIN_TOKEN_NAME {
+        let detail = json!({ "name": row.name });
+        let e = event(
+            actor,
+            AuditAction::TokenRevoked,
+            row.id,
+            actor.placement,
+            detail,
+        );
+        audit::record(&mut tx, actor.brand, &e, now).await?;
+    }
     tx.commit().await?;
     Ok(row)
 }

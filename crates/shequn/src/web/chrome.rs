@@ -25,6 +25,8 @@ pub struct UserBadge {
     pub name: String,
     pub role: &'static str,
     pub brand: String,
+    /// Managers and admins have an operation log; shop guides do not.
+    pub sees_audit: bool,
 }
 
 impl Chrome {
@@ -49,6 +51,7 @@ impl Chrome {
                 name: c.staff.display_name.clone(),
                 role: t.role(&c.staff.role),
                 brand: c.brand_name.clone(),
+                sees_audit: c.actor.role != shequn_domain::Role::ShopGuide,
             }),
             csrf: c.csrf.clone(),
             nav,

@@ -131,6 +131,12 @@ pub struct Text {
     pub new_token: &'static str,
     pub copy_token_now: &'static str,
     pub reset_password: &'static str,
+    pub audit_log: &'static str,
+    pub when: &'static str,
+    pub who: &'static str,
+    pub action: &'static str,
+    pub subject: &'static str,
+    pub operator: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -208,6 +214,12 @@ pub static ZH: Text = Text {
     new_token: "新建令牌",
     copy_token_now: "请立即复制此令牌，它只显示这一次：",
     reset_password: "重置密码（其会话与令牌将失效）",
+    audit_log: "操作日志",
+    when: "时间",
+    who: "操作人",
+    action: "操作",
+    subject: "对象",
+    operator: "系统运维",
 };
 
 pub static EN: Text = Text {
@@ -285,6 +297,12 @@ pub static EN: Text = Text {
     new_token: "New token",
     copy_token_now: "Copy this token now; it is shown only once:",
     reset_password: "Reset password (ends their sessions and tokens)",
+    audit_log: "Audit log",
+    when: "When",
+    who: "Who",
+    action: "Action",
+    subject: "Subject",
+    operator: "Operator",
 };
 
 impl Text {

@@ -3,6 +3,7 @@
 //! its routes in [`router`].
 
 mod account;
+mod audit;
 mod chrome;
 mod home;
 pub mod i18n;
@@ -40,6 +41,7 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{staff_id}", get(staff::detail).post(staff::update))
         .route("/staff/{staff_id}/password", post(staff::reset_password))
+        .route("/audit", get(audit::list))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", get(tokens::list).post(tokens::create))

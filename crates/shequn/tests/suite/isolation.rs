@@ -43,6 +43,8 @@ enum Case {
     Me,
     /// A password change changes the caller's password and no other.
     ChangePassword,
+    /// The operation log shows the caller's brand's events only.
+    Audit,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -82,6 +84,8 @@ fn case(method: &str, path: &str) -> Option<Case> {
             Staff,
             Some(json!({ "new_password": "hijacked-password-2026" })),
         ),
+
+        ("get", "/api/v1/audit-events") => Audit,
 
         ("get", "/api/v1/tokens") => List(Token),
         ("post", "/api/v1/tokens") => Create(Token),
@@ -277,6 +281,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Logout => logout(&app, &world, &other).await,
             Case::Me => me(&app, &other).await,
             Case::ChangePassword => change_password(&app, &world, &other).await,
+            Case::Audit => audit(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -549,4 +554,39 @@ async fn change_password(app: &TestApp, w: &World, other: &Other) {
     )
     .await
     .assert_status(204);
+}
+
+async fn audit(app: &TestApp, w: &World, other: &Other) {
+    let path = "/api/v1/audit-events";
+    let demo_events: HashSet<i64> = app
+        .list_all(&w.demo.admin, path)
+        .await
+        .iter()
+        .map(id)
+        .collect();
+    assert!(
+        !demo_events.is_empty(),
+        "demo's log has the events of this test's setup"
+    );
+    // Brand other acts once, so that its own log is not empty.
+    app.post(
+        &other.admin,
+        "/api/v1/tokens",
+        json!({ "name": "audit probe" }),
+    )
+    .await
+    .assert_status(201);
+    let own = app.list_all(&other.admin, path).await;
+    assert!(!own.is_empty(), "brand `other` sees its own events");
+    let leaked: Vec<&Value> = own
+        .iter()
+        .filter(|e| demo_events.contains(&id(e)))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "{path} showed brand `other` events of brand `demo`: {leaked:?}"
+    );
+    app.get(&other.guide, path)
+        .await
+        .assert_problem(403, "forbidden");
 }

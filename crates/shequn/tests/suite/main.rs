@@ -6,6 +6,7 @@ mod pg;
 
 mod common;
 
+mod audit;
 mod auth;
 mod browser;
 mod cli;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource. Each module's `router()` returns
 //! an `OpenApiRouter`, so a route cannot exist without its OpenAPI description.
 
+pub mod audit;
 pub mod auth;
 pub mod regions;
 pub mod staff;
@@ -40,6 +41,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "regions", description = "Regions (大区)"),
         (name = "stores", description = "Stores (门店)"),
         (name = "staff", description = "Staff: admins, managers, shop guides (导购)"),
+        (name = "audit", description = "The operation log (操作日志)"),
     )
 )]
 struct ApiDoc;
@@ -64,6 +66,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(regions::router())
         .merge(stores::router())
         .merge(staff::router())
+        .merge(audit::router())
 }
 
 /// Routes open to anonymous callers.

@@ -1,0 +1,31 @@
+//! Reading the operation log, within the actor's scope. Events are written by the use
+//! cases themselves, in the transaction of the change (see `storage::audit::record`).
+
+use shequn_domain::{Actor, Cursor, PageSize, Role, ScopeFilter};
+
+use crate::storage::audit::{self, AuditRow};
+use crate::usecases::Page;
+use crate::{AppError, Db};
+
+/// Brand admins see the brand's log; region and store managers see their scope's; shop
+/// guides manage nothing and see no log.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    before: Cursor,
+    size: PageSize,
+) -> Result<Page<AuditRow>, AppError> {
+    Actor::require(
+        actor.role != Role::ShopGuide,
+        "shop guides have no operation log",
+    )?;
+    let (region, store) = match actor.list_filter() {
+        ScopeFilter::Brand => (None, None),
+        ScopeFilter::Region(r) => (Some(r), None),
+        ScopeFilter::Store(s) => (None, Some(s)),
+    };
+    let mut tx = db.read().await?;
+    let rows = audit::list(&mut tx, actor.brand, region, store, before, size).await?;
+    tx.commit().await?;
+    Ok(Page::from_rows(rows, size, |r| r.id))
+}

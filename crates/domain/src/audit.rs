@@ -1,0 +1,76 @@
+//! The operation log (操作日志): what happened to which organisation row, by whom.
+
+/// What an audit event records. Stored by its `as_str` name, which must never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    BrandCreated,
+    RegionCreated,
+    RegionUpdated,
+    StoreCreated,
+    StoreUpdated,
+    StaffCreated,
+    StaffUpdated,
+    StaffPasswordReset,
+    PasswordChanged,
+    TokenCreated,
+    TokenRevoked,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::BrandCreated => "brand.created",
+            AuditAction::RegionCreated => "region.created",
+            AuditAction::RegionUpdated => "region.updated",
+            AuditAction::StoreCreated => "store.created",
+            AuditAction::StoreUpdated => "store.updated",
+            AuditAction::StaffCreated => "staff.created",
+            AuditAction::StaffUpdated => "staff.updated",
+            AuditAction::StaffPasswordReset => "staff.password_reset",
+            AuditAction::PasswordChanged => "staff.password_changed",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::TokenRevoked => "token.revoked",
+        }
+    }
+
+    /// The kind of row the action is about.
+    pub fn subject(self) -> &'static str {
+        match self {
+            AuditAction::BrandCreated => "brand",
+            AuditAction::RegionCreated | AuditAction::RegionUpdated => "region",
+            AuditAction::StoreCreated | AuditAction::StoreUpdated => "store",
+            AuditAction::StaffCreated
+            | AuditAction::StaffUpdated
+            | AuditAction::StaffPasswordReset
+            | AuditAction::PasswordChanged => "staff",
+            AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_names_are_unique_and_prefixed_by_their_subject() {
+        let all = [
+            AuditAction::BrandCreated,
+            AuditAction::RegionCreated,
+            AuditAction::RegionUpdated,
+            AuditAction::StoreCreated,
+            AuditAction::StoreUpdated,
+            AuditAction::StaffCreated,
+            AuditAction::StaffUpdated,
+            AuditAction::StaffPasswordReset,
+            AuditAction::PasswordChanged,
+            AuditAction::TokenCreated,
+            AuditAction::TokenRevoked,
+        ];
+        let names: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), all.len());
+        for a in all {
+            assert!(a.as_str().starts_with(a.subject()), "{}", a.as_str());
+        }
+    }
+}
