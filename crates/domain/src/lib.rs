@@ -13,4 +13,4 @@ pub use error::DomainError;
 pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
 pub use page::{Cursor, PageSize};
 pub use scope::{Actor, Placement, Role, ScopeFilter};
-pub use values::{Email, Name, Password, Slug, StoreCode};
+pub use values::{Email, Name, Password, SearchText, Slug, StoreCode};

@@ -121,6 +121,47 @@ impl StoreCode {
     }
 }
 
+/// A search text for lists: 1 to 50 characters after trimming, matched as a substring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub const MAX_CHARS: usize = 50;
+
+    /// None for an absent or blank search, which means "no filter".
+    pub fn parse(field: &'static str, raw: Option<&str>) -> Result<Option<Self>, DomainError> {
+        let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let n = s.chars().count();
+        if n > Self::MAX_CHARS || s.chars().any(char::is_control) {
+            return Err(DomainError::invalid(
+                field,
+                format!(
+                    "must be at most {} characters without control characters, got {n}",
+                    Self::MAX_CHARS
+                ),
+            ));
+        }
+        Ok(Some(SearchText(s.to_owned())))
+    }
+
+    /// A SQL `LIKE … ESCAPE '\'` pattern matching the text anywhere: `%` and `_` typed by
+    /// the user match themselves, not any character.
+    pub fn like_pattern(&self) -> String {
+        let mut p = String::with_capacity(self.0.len() + 2);
+        p.push('%');
+        for c in self.0.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                p.push('\\');
+            }
+            p.push(c);
+        }
+        p.push('%');
+        p
+    }
+}
+
 /// A new password: 10 to 128 characters. Length is the rule that matters (NIST SP 800-63B);
 /// composition rules only push people to predictable patterns.
 #[derive(Clone, PartialEq, Eq)]
@@ -186,6 +227,17 @@ mod tests {
         assert!(Slug::parse("slug", "Demo").is_err());
         assert_eq!(StoreCode::parse("code", "sh-01").unwrap().as_str(), "SH-01");
         assert!(StoreCode::parse("code", "sh 01").is_err());
+    }
+
+    #[test]
+    fn search_text_is_optional_bounded_and_escaped() {
+        assert_eq!(SearchText::parse("q", None).unwrap(), None);
+        assert_eq!(SearchText::parse("q", Some("  ")).unwrap(), None);
+        assert!(SearchText::parse("q", Some(&"店".repeat(51))).is_err());
+        let t = SearchText::parse("q", Some(" 50%_off\\ "))
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.like_pattern(), "%50\\%\\_off\\\\%");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! SQL for staff members. Store staff carry `store_id`; their region is the store's, read
 //! through a join so that moving a store moves its staff's scope with it.
 
-use shequn_domain::{BrandId, Cursor, Email, PageSize, RegionId, Role, StaffId, StoreId};
+use shequn_domain::{
+    BrandId, Cursor, Email, PageSize, RegionId, Role, SearchText, StaffId, StoreId,
+};
 use sqlx::FromRow;
 
 use super::db::Tx;
@@ -76,18 +78,22 @@ pub async fn list(
     brand: BrandId,
     region: Option<RegionId>,
     store: Option<StoreId>,
+    search: Option<&SearchText>,
     after: Cursor,
     limit: PageSize,
 ) -> Result<Vec<StaffRow>, sqlx::Error> {
+    // Emails are stored lower-case; names are matched as typed.
     let sql = format!(
         "{SELECT} WHERE s.brand_id = $1 AND s.id > $2
            AND ($3 IS NULL OR s.region_id = $3 OR st.region_id = $3)
            AND ($4 IS NULL OR s.store_id = $4)
+           AND ($6 IS NULL OR s.email LIKE LOWER($6) ESCAPE '\\' OR LOWER(s.display_name) LIKE LOWER($6) ESCAPE '\\')
          ORDER BY s.id LIMIT $5"
     );
     on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(brand.get()).bind(after.0).bind(region.map(RegionId::get))
         .bind(store.map(StoreId::get)).bind(i64::from(limit.get()))
+        .bind(search.map(SearchText::like_pattern))
         .fetch_all(c).await)
 }
 

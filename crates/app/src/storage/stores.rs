@@ -1,6 +1,6 @@
 //! SQL for stores (门店).
 
-use shequn_domain::{BrandId, Cursor, Name, PageSize, RegionId, StoreCode, StoreId};
+use shequn_domain::{BrandId, Cursor, Name, PageSize, RegionId, SearchText, StoreCode, StoreId};
 use sqlx::FromRow;
 
 use super::db::Tx;
@@ -58,17 +58,21 @@ pub async fn list(
     brand: BrandId,
     region: Option<RegionId>,
     only: Option<StoreId>,
+    search: Option<&SearchText>,
     after: Cursor,
     limit: PageSize,
 ) -> Result<Vec<StoreRow>, sqlx::Error> {
+    // Codes are stored upper-case; names are matched as typed (Chinese has no case).
     on_tx!(tx, c => sqlx::query_as(
         "SELECT id, brand_id, region_id, code, name, address, active, created_at, updated_at
          FROM stores
          WHERE brand_id = $1 AND id > $2
            AND ($3 IS NULL OR region_id = $3) AND ($4 IS NULL OR id = $4)
+           AND ($6 IS NULL OR code LIKE UPPER($6) ESCAPE '\\' OR LOWER(name) LIKE LOWER($6) ESCAPE '\\')
          ORDER BY id LIMIT $5")
         .bind(brand.get()).bind(after.0).bind(region.map(RegionId::get))
         .bind(only.map(StoreId::get)).bind(i64::from(limit.get()))
+        .bind(search.map(SearchText::like_pattern))
         .fetch_all(c).await)
 }
 

@@ -16,6 +16,7 @@ use crate::usecases::{Page, actor::placement_of};
 use crate::{AppError, Db};
 use serde_json::json;
 use shequn_domain::AuditAction;
+use shequn_domain::SearchText;
 
 const EMAIL_TAKEN: &str = "this email already has an account";
 
@@ -125,6 +126,7 @@ pub async fn list(
     db: &Db,
     actor: &Actor,
     store: Option<StoreId>,
+    search: Option<&SearchText>,
     after: Cursor,
     size: PageSize,
 ) -> Result<Page<StaffRow>, AppError> {
@@ -140,7 +142,7 @@ pub async fn list(
         }
     };
     let mut tx = db.read().await?;
-    let rows = staff::list(&mut tx, actor.brand, region, only, after, size).await?;
+    let rows = staff::list(&mut tx, actor.brand, region, only, search, after, size).await?;
     tx.commit().await?;
     Ok(Page::from_rows(rows, size, |r| r.id))
 }

@@ -1,5 +1,6 @@
 //! Stores: open, list, read, edit, move between regions, close and reopen.
 
+use shequn_domain::SearchText;
 use shequn_domain::{Actor, Cursor, Name, PageSize, RegionId, ScopeFilter, StoreCode, StoreId};
 
 use crate::clock::now_ms;
@@ -100,6 +101,7 @@ pub async fn list(
     db: &Db,
     actor: &Actor,
     region: Option<RegionId>,
+    search: Option<&SearchText>,
     after: Cursor,
     size: PageSize,
 ) -> Result<Page<StoreRow>, AppError> {
@@ -110,7 +112,7 @@ pub async fn list(
         });
     };
     let mut tx = db.read().await?;
-    let rows = stores::list(&mut tx, actor.brand, region, only, after, size).await?;
+    let rows = stores::list(&mut tx, actor.brand, region, only, search, after, size).await?;
     tx.commit().await?;
     Ok(Page::from_rows(rows, size, |r| r.id))
 }

@@ -12,7 +12,7 @@ use shequn_app::storage::staff::StaffRow;
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
 use shequn_app::usecases::{regions, stores};
-use shequn_domain::{Cursor, PageSize, RegionId, StaffId, StoreId};
+use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StaffId, StoreId};
 
 use super::chrome::{Chrome, failure_page, form_error, local_time, render};
 use super::session::Console;
@@ -46,9 +46,16 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
     let regions = regions::list(&state.db, a, Cursor::default(), PageSize::MAX_PAGE)
         .await?
         .items;
-    let stores = stores::list(&state.db, a, None, Cursor::default(), PageSize::MAX_PAGE)
-        .await?
-        .items;
+    let stores = stores::list(
+        &state.db,
+        a,
+        None,
+        None,
+        Cursor::default(),
+        PageSize::MAX_PAGE,
+    )
+    .await?
+    .items;
     let t = console.lang.text();
     let roles = a
         .grantable_roles()
@@ -69,6 +76,7 @@ struct StaffListPage {
     staff: Vec<StaffRow>,
     pickers: Pickers,
     store_filter: i64,
+    q: String,
     next_cursor: Option<String>,
     can_create: bool,
     draft: StaffDraft,
@@ -97,24 +105,43 @@ impl StaffListPage {
 #[derive(Deserialize)]
 pub struct ListQuery {
     store_id: Option<String>,
+    q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
+}
+
+/// What a list page shows: a store filter, a search text, a page position.
+#[derive(Default)]
+struct ListView<'a> {
+    store: Option<i64>,
+    q: &'a str,
+    cursor: Option<&'a str>,
 }
 
 async fn show(
     state: &AppState,
     console: &Console,
-    store: Option<i64>,
-    cursor: Option<&str>,
+    view: ListView<'_>,
     c: Chrome,
     status: StatusCode,
     draft: StaffDraft,
 ) -> Response {
+    let ListView { store, q, cursor } = view;
+    // The input is bounded in the form; a longer text is simply not applied.
+    let search = SearchText::parse("q", Some(q)).ok().flatten();
     let cursor = Cursor::parse(cursor).unwrap_or_default();
     let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
     let loaded = async {
         let pickers = pickers(state, console).await?;
-        let page = staff::list(&state.db, &console.actor, store.map(StoreId), cursor, size).await?;
+        let page = staff::list(
+            &state.db,
+            &console.actor,
+            store.map(StoreId),
+            search.as_ref(),
+            cursor,
+            size,
+        )
+        .await?;
         Ok::<_, AppError>((pickers, page))
     }
     .await;
@@ -128,6 +155,7 @@ async fn show(
                     staff: page.items,
                     pickers,
                     store_filter: store.unwrap_or(0),
+                    q: q.to_owned(),
                     next_cursor: page.next_cursor,
                     can_create,
                     draft,
@@ -147,8 +175,11 @@ pub async fn list(
     show(
         &state,
         &console,
-        opt_id(&q.store_id),
-        q.cursor.as_deref(),
+        ListView {
+            store: opt_id(&q.store_id),
+            q: q.q.as_deref().unwrap_or(""),
+            cursor: q.cursor.as_deref(),
+        },
         c,
         StatusCode::OK,
         StaffDraft::default(),
@@ -200,8 +231,7 @@ pub async fn create(
                 show(
                     &state,
                     &console,
-                    None,
-                    None,
+                    ListView::default(),
                     c,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     draft,

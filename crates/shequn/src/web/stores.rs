@@ -12,7 +12,7 @@ use shequn_app::storage::staff::StaffRow;
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
 use shequn_app::usecases::{regions, staff};
-use shequn_domain::{Cursor, PageSize, RegionId, StoreId};
+use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StoreId};
 
 use super::chrome::{Chrome, failure_page, form_error, local_time, render};
 use super::session::Console;
@@ -34,6 +34,7 @@ struct StoresPage {
     stores: Vec<StoreRow>,
     regions: Vec<RegionRow>,
     region_filter: i64,
+    q: String,
     next_cursor: Option<String>,
     can_create: bool,
     draft: StoreDraft,
@@ -51,6 +52,7 @@ impl StoresPage {
 #[derive(Deserialize)]
 pub struct ListQuery {
     region_id: Option<String>,
+    q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
 }
@@ -66,15 +68,25 @@ async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<Regi
     .items)
 }
 
+/// What a list page shows: a region filter, a search text, a page position.
+#[derive(Default)]
+struct ListView<'a> {
+    region: Option<i64>,
+    q: &'a str,
+    cursor: Option<&'a str>,
+}
+
 async fn show(
     state: &AppState,
     console: &Console,
-    region: Option<i64>,
-    cursor: Option<&str>,
+    view: ListView<'_>,
     c: Chrome,
     status: StatusCode,
     draft: StoreDraft,
 ) -> Response {
+    let ListView { region, q, cursor } = view;
+    // The input is bounded in the form; a longer text is simply not applied.
+    let search = SearchText::parse("q", Some(q)).ok().flatten();
     let cursor = Cursor::parse(cursor).unwrap_or_default();
     let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
     let loaded = async {
@@ -83,6 +95,7 @@ async fn show(
             &state.db,
             &console.actor,
             region.map(RegionId),
+            search.as_ref(),
             cursor,
             size,
         )
@@ -102,6 +115,7 @@ async fn show(
                     stores: page.items,
                     regions,
                     region_filter: region.unwrap_or(0),
+                    q: q.to_owned(),
                     next_cursor: page.next_cursor,
                     can_create,
                     draft,
@@ -126,8 +140,11 @@ pub async fn list(
     show(
         &state,
         &console,
-        region,
-        q.cursor.as_deref(),
+        ListView {
+            region,
+            q: q.q.as_deref().unwrap_or(""),
+            cursor: q.cursor.as_deref(),
+        },
         c,
         StatusCode::OK,
         StoreDraft::default(),
@@ -175,8 +192,7 @@ pub async fn create(
                 show(
                     &state,
                     &console,
-                    None,
-                    None,
+                    ListView::default(),
                     c,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     draft,
@@ -232,6 +248,7 @@ async fn show_store(
             &state.db,
             &console.actor,
             Some(StoreId(id)),
+            None,
             Cursor::default(),
             PageSize::MAX_PAGE,
         )

@@ -22,6 +22,7 @@ both_engines!(
     pages_of_another_brand_or_store_are_not_found,
     the_console_speaks_the_browsers_language_until_switched,
     api_tokens_are_made_shown_once_and_revoked_from_the_console,
+    the_store_and_staff_pages_search_within_scope,
 );
 
 const SESSION: &str = "shequn_session";
@@ -627,4 +628,23 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
         404
     );
     app.get(&api, "/api/v1/me").await.assert_status(200);
+}
+
+async fn the_store_and_staff_pages_search_within_scope(app: TestApp) {
+    let admin = session_of(&app, ADMIN).await;
+    let page = get(&app, "/stores?q=%E6%9D%AD%E5%B7%9E", &admin).await; // 杭州
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("杭州湖滨店") && !page.html.contains("上海南京西路店"));
+    assert!(
+        page.html.contains(r#"value="杭州""#),
+        "the search box keeps the text"
+    );
+    let page = get(&app, "/staff?q=guide01", &admin).await;
+    assert!(
+        page.html.contains("guide01@demo.shequn.test")
+            && !page.html.contains("guide02@demo.shequn.test")
+    );
+    let guide = session_of(&app, GUIDE01).await;
+    let page = get(&app, "/stores?q=HZ", &guide).await;
+    assert!(!page.html.contains("杭州湖滨店"));
 }

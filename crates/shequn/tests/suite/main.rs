@@ -18,3 +18,4 @@ mod migrations;
 mod ops;
 mod schema;
 mod scope;
+mod search;

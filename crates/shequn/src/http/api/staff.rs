@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::staff::StaffRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
-use shequn_domain::{RegionId, StaffId, StoreId};
+use shequn_domain::{RegionId, SearchText, StaffId, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -83,7 +83,7 @@ pub struct StaffPatchIn {
 
 /// Staff the caller can see, optionally of one store.
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", security(("bearer" = [])),
-    params(("store_id" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    params(("store_id" = Option<i64>, Query), ("q" = Option<String>, Query, description = "Part of the name or email"), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = PageOf<StaffOut>), (status = 401, body = ProblemBody)))]
 async fn list_staff(
     State(state): State<AppState>,
@@ -92,7 +92,16 @@ async fn list_staff(
 ) -> Result<Json<PageOf<StaffOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let store = q.id("store_id")?.map(StoreId);
-    let page = staff::list(&state.db, &caller.actor, store, cursor, size).await?;
+    let search = SearchText::parse("q", q.str("q"))?;
+    let page = staff::list(
+        &state.db,
+        &caller.actor,
+        store,
+        search.as_ref(),
+        cursor,
+        size,
+    )
+    .await?;
     Ok(Json(PageOf::map(page, StaffOut::from)))
 }
 

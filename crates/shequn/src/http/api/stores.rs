@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
-use shequn_domain::{RegionId, StoreId};
+use shequn_domain::{RegionId, SearchText, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -74,7 +74,7 @@ pub struct StorePatchIn {
 
 /// Stores the caller can see, optionally of one region.
 #[utoipa::path(get, path = "/api/v1/stores", tag = "stores", security(("bearer" = [])),
-    params(("region_id" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    params(("region_id" = Option<i64>, Query), ("q" = Option<String>, Query, description = "Part of the code or name"), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = PageOf<StoreOut>), (status = 401, body = ProblemBody)))]
 async fn list_stores(
     State(state): State<AppState>,
@@ -83,7 +83,16 @@ async fn list_stores(
 ) -> Result<Json<PageOf<StoreOut>>, ApiError> {
     let (cursor, size) = q.page()?;
     let region = q.id("region_id")?.map(RegionId);
-    let page = stores::list(&state.db, &caller.actor, region, cursor, size).await?;
+    let search = SearchText::parse("q", q.str("q"))?;
+    let page = stores::list(
+        &state.db,
+        &caller.actor,
+        region,
+        search.as_ref(),
+        cursor,
+        size,
+    )
+    .await?;
     Ok(Json(PageOf::map(page, StoreOut::from)))
 }
 
