@@ -23,6 +23,7 @@ both_engines!(
     the_console_speaks_the_browsers_language_until_switched,
     api_tokens_are_made_shown_once_and_revoked_from_the_console,
     the_store_and_staff_pages_search_within_scope,
+    an_admin_renames_and_deactivates_a_region_from_the_console,
 );
 
 const SESSION: &str = "shequn_session";
@@ -647,4 +648,60 @@ async fn the_store_and_staff_pages_search_within_scope(app: TestApp) {
     let guide = session_of(&app, GUIDE01).await;
     let page = get(&app, "/stores?q=HZ", &guide).await;
     assert!(!page.html.contains("杭州湖滨店"));
+}
+
+async fn an_admin_renames_and_deactivates_a_region_from_the_console(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let csrf = get(&app, "/regions", &cookie).await.csrf();
+    let north = demo.region(NORTH);
+    let path = format!("/regions/{north}");
+    let renamed = post(
+        &app,
+        &path,
+        &cookie,
+        &[("_csrf", &csrf), ("name", "华北一区")],
+    )
+    .await;
+    assert_eq!(renamed.status, 303);
+    let region = app
+        .get(&demo.admin, &format!("/api/v1/regions/{north}"))
+        .await
+        .expect(200);
+    assert_eq!(region["name"], "华北一区");
+    assert_eq!(region["active"], true);
+    // Still has open stores: refused on the page, nothing changed.
+    let refused = post(
+        &app,
+        &path,
+        &cookie,
+        &[("_csrf", &csrf), ("active", "false")],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.html.contains("active stores"),
+        "the reason is shown"
+    );
+    assert_eq!(
+        app.get(&demo.admin, &format!("/api/v1/regions/{north}"))
+            .await
+            .expect(200)["active"],
+        true
+    );
+    // A region manager sees the list but cannot rename.
+    let east = session_of(&app, EAST_MANAGER).await;
+    let east_csrf = get(&app, "/regions", &east).await.csrf();
+    let east_path = format!("/regions/{}", demo.region(EAST));
+    assert_eq!(
+        post(
+            &app,
+            &east_path,
+            &east,
+            &[("_csrf", &east_csrf), ("name", "东区")]
+        )
+        .await
+        .status,
+        403
+    );
 }
