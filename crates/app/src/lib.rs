@@ -4,6 +4,7 @@
 //! domain's scope rules, calls storage functions (in [`storage`]) and commits. Storage
 //! functions run the same SQL text on SQLite and PostgreSQL and always take a `BrandId`.
 
+pub mod bench;
 pub mod clock;
 pub mod error;
 pub mod secrets;

@@ -35,6 +35,31 @@ pub enum Command {
         #[command(subcommand)]
         command: BrandCommand,
     },
+    /// Measure this machine (run a release build: `cargo run --release -- bench …`).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Durable checkout-shaped writes on SQLite: one commit per request against group
+    /// commit, in one run. Uses a scratch database, never the product's.
+    WritePath(WritePathArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WritePathArgs {
+    /// Checkouts per mode.
+    #[arg(long, default_value_t = 20_000)]
+    pub jobs: u64,
+    /// Concurrent submitters.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// Directory for the scratch databases (default: a new temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,6 +163,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Brand {
             command: BrandCommand::Create(args),
         } => create_brand(args).await,
+        Command::Bench {
+            command: BenchCommand::WritePath(args),
+        } => bench_write_path(args).await,
         Command::Brand {
             command: BrandCommand::List(db),
         } => {
@@ -152,6 +180,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn bench_write_path(args: WritePathArgs) -> anyhow::Result<()> {
+    let scratch = match &args.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            None
+        }
+        None => Some(tempdir_in_temp()?),
+    };
+    let dir = args
+        .dir
+        .clone()
+        .or_else(|| scratch.clone())
+        .context("a scratch directory")?;
+    println!(
+        "| mode | jobs | concurrency | seconds | checkouts/s | p50 ms | p99 ms | orders stored |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let runs = [
+        shequn_app::bench::one_commit_per_request(&dir, args.jobs, args.concurrency).await,
+        shequn_app::bench::group_commit(&dir, args.jobs, args.concurrency).await,
+    ];
+    for r in runs {
+        let r = r.context("benchmark run")?;
+        println!(
+            "| {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {} |",
+            r.mode, r.jobs, r.concurrency, r.seconds, r.per_second, r.p50_ms, r.p99_ms, r.orders
+        );
+    }
+    if let Some(d) = scratch {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    Ok(())
+}
+
+/// A fresh directory under the system temp dir, named by process id.
+fn tempdir_in_temp() -> anyhow::Result<PathBuf> {
+    let d = std::env::temp_dir().join(format!("shequn-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&d)?;
+    Ok(d)
 }
 
 async fn create_brand(args: BrandCreateArgs) -> anyhow::Result<()> {

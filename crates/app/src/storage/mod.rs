@@ -6,6 +6,7 @@
 #[macro_use]
 pub mod db;
 pub mod audit;
+pub mod group_commit;
 pub mod idempotency;
 pub mod orgs;
 pub mod regions;

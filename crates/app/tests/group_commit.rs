@@ -1,0 +1,131 @@
+//! Group commit: every caller is answered after its batch commits; a failing job undoes
+//! only its own writes; results reach the right caller.
+
+use shequn_app::AppError;
+use shequn_app::storage::group_commit::GroupCommit;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection};
+
+fn options(dir: &std::path::Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(dir.join("gc.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_jobs_commit_together_and_a_failing_job_undoes_only_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut setup = SqliteConnection::connect_with(&options(dir.path()))
+        .await
+        .expect("open");
+    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT NOT NULL UNIQUE)")
+        .execute(&mut setup)
+        .await
+        .expect("create");
+    setup.close().await.expect("close");
+    let writer = GroupCommit::start(
+        SqliteConnection::connect_with(&options(dir.path()))
+            .await
+            .expect("open"),
+    );
+
+    let mut tasks = Vec::new();
+    for n in 0..300_i64 {
+        let w = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            w.run(move |c| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO t (n) VALUES ($1)")
+                        .bind(n)
+                        .execute(&mut *c)
+                        .await?;
+                    if n % 50 == 7 {
+                        // Wrote, then failed: this row must not survive.
+                        return Err(AppError::invalid("n", format!("{n} is unlucky")));
+                    }
+                    Ok(n * 10)
+                })
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for (n, t) in tasks.into_iter().enumerate() {
+        match t.await.expect("task") {
+            Ok(v) => {
+                assert_eq!(v, n as i64 * 10, "each caller gets its own result");
+                ok += 1;
+            }
+            Err(AppError::Invalid { message, .. }) => {
+                assert_eq!(message, format!("{n} is unlucky"))
+            }
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(ok, 300 - 6);
+
+    // Answers came after COMMIT: a fresh connection sees exactly the successful rows.
+    let mut check = SqliteConnection::connect_with(&options(dir.path()))
+        .await
+        .expect("open");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut check)
+        .await
+        .expect("count");
+    assert_eq!(rows, 294);
+    let unlucky: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t WHERE n % 50 = 7")
+        .fetch_one(&mut check)
+        .await
+        .expect("count");
+    assert_eq!(unlucky, 0);
+}
+
+#[tokio::test]
+async fn a_constraint_violation_fails_its_job_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut setup = SqliteConnection::connect_with(&options(dir.path()))
+        .await
+        .expect("open");
+    sqlx::query("CREATE TABLE t (n BIGINT PRIMARY KEY)")
+        .execute(&mut setup)
+        .await
+        .expect("create");
+    setup.close().await.expect("close");
+    let writer = GroupCommit::start(
+        SqliteConnection::connect_with(&options(dir.path()))
+            .await
+            .expect("open"),
+    );
+    let insert = |n: i64| {
+        let w = writer.clone();
+        async move {
+            w.run(move |c| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO t (n) VALUES ($1)")
+                        .bind(n)
+                        .execute(&mut *c)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
+        }
+    };
+    let (a, b, c) = tokio::join!(insert(1), insert(1), insert(2));
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(),
+        1,
+        "one of the duplicates wins"
+    );
+    assert!(c.is_ok());
+    let mut check = SqliteConnection::connect_with(&options(dir.path()))
+        .await
+        .expect("open");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut check)
+        .await
+        .expect("count");
+    assert_eq!(rows, 2);
+}
