@@ -4,6 +4,7 @@
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use serde_json::json;
 use shequn::http::state::ServerOptions;
 use shequn_app::storage::db::Tx;
 
@@ -24,6 +25,7 @@ both_engines!(
     api_tokens_are_made_shown_once_and_revoked_from_the_console,
     the_store_and_staff_pages_search_within_scope,
     an_admin_renames_and_deactivates_a_region_from_the_console,
+    the_home_page_shows_the_scope_figures_and_latest_events,
 );
 
 const SESSION: &str = "shequn_session";
@@ -704,4 +706,32 @@ async fn an_admin_renames_and_deactivates_a_region_from_the_console(app: TestApp
         .status,
         403
     );
+}
+
+async fn the_home_page_shows_the_scope_figures_and_latest_events(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let home = get(&app, "/", &cookie).await;
+    assert!(
+        home.html.contains(r#"id="count-stores">12<"#),
+        "12 demo stores"
+    );
+    assert!(
+        home.html.contains(r#"id="count-staff">56<"#),
+        "56 demo staff"
+    );
+    assert!(!home.html.contains("recent-events"), "no events yet");
+    app.patch(
+        &demo.admin,
+        &format!("/api/v1/stores/{}", demo.store("SH-001")),
+        json!({ "address": "上海市静安区南京西路 1 号" }),
+    )
+    .await
+    .expect(200);
+    let home = get(&app, "/", &cookie).await;
+    assert!(home.html.contains("recent-events") && home.html.contains("store.updated"));
+    let guide = session_of(&app, GUIDE01).await;
+    let home = get(&app, "/", &guide).await;
+    assert!(home.html.contains(r#"id="count-stores">1<"#));
+    assert!(!home.html.contains("recent-events") && !home.html.contains("nav-audit"));
 }
