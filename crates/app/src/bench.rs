@@ -16,6 +16,7 @@ use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 use crate::AppError;
 use crate::storage::group_commit::GroupCommit;
+use crate::storage::writer_thread::{self, WriterThread};
 
 /// Distinct SKUs, so that stock rows are contended as in a flash sale with a few items.
 const SKUS: i64 = 16;
@@ -211,6 +212,57 @@ pub async fn group_commit(dir: &Path, jobs: u64, concurrency: usize) -> Result<R
     .await?;
     Ok(report(
         "group commit",
+        jobs,
+        concurrency,
+        seconds,
+        lat,
+        count_orders(&file).await?,
+    ))
+}
+
+/// The same checkout as [`checkout`], on the writer thread's rusqlite connection, with
+/// statements prepared once and reused.
+fn checkout_sync(c: &rusqlite::Connection, n: u64) -> Result<(), AppError> {
+    use crate::storage::writer_thread::internal;
+    let sku = (n as i64) % SKUS;
+    let amount = 1_990 + (n as i64 % 7) * 100;
+    let changed = c
+        .prepare_cached("UPDATE bench_stock SET qty = qty - 1 WHERE sku = ?1 AND qty >= 1")
+        .and_then(|mut s| s.execute(rusqlite::params![sku]))
+        .map_err(internal)?;
+    if changed != 1 {
+        return Err(AppError::Conflict {
+            field: "sku",
+            message: "sold out".into(),
+        });
+    }
+    let order: i64 = c
+        .prepare_cached(
+            "INSERT INTO bench_orders (sku, amount_fen, at) VALUES (?1, ?2, ?3) RETURNING id",
+        )
+        .and_then(|mut s| s.query_row(rusqlite::params![sku, amount, n as i64], |r| r.get(0)))
+        .map_err(internal)?;
+    c.prepare_cached("INSERT INTO bench_ledger (order_id, account, amount_fen) VALUES (?1, 'buyer', ?2), (?1, 'brand', ?3)")
+        .and_then(|mut s| s.execute(rusqlite::params![order, -amount, amount]))
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// The same checkouts through [`WriterThread`]: group commit on its own OS thread.
+pub async fn group_commit_thread(
+    dir: &Path,
+    jobs: u64,
+    concurrency: usize,
+) -> Result<Report, AppError> {
+    let file = fresh(dir, "writer-thread", jobs).await?;
+    let writer = WriterThread::start(writer_thread::open(&file)?)?;
+    let (seconds, lat) = drive(jobs, concurrency, move |n| {
+        let w = writer.clone();
+        async move { w.run(move |c| checkout_sync(c, n)).await }
+    })
+    .await?;
+    Ok(report(
+        "group commit, rusqlite writer thread",
         jobs,
         concurrency,
         seconds,

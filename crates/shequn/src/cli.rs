@@ -202,6 +202,7 @@ async fn bench_write_path(args: WritePathArgs) -> anyhow::Result<()> {
     let runs = [
         shequn_app::bench::one_commit_per_request(&dir, args.jobs, args.concurrency).await,
         shequn_app::bench::group_commit(&dir, args.jobs, args.concurrency).await,
+        shequn_app::bench::group_commit_thread(&dir, args.jobs, args.concurrency).await,
     ];
     for r in runs {
         let r = r.context("benchmark run")?;

@@ -14,3 +14,4 @@ pub mod sessions;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+pub mod writer_thread;
