@@ -129,3 +129,65 @@ async fn a_constraint_violation_fails_its_job_and_the_batch_goes_on() {
         .expect("count");
     assert_eq!(rows, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_writer_thread_keeps_the_same_contract() {
+    use shequn_app::storage::writer_thread::{self, WriterThread, internal};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = writer_thread::open(&dir.path().join("gc.db")).expect("open");
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT NOT NULL UNIQUE)")
+        .expect("create");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+    let sync: i64 = conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("synchronous");
+    assert_eq!(
+        sync, 2,
+        "synchronous=FULL: an answered write survives power loss"
+    );
+    let writer = WriterThread::start(conn).expect("start");
+
+    let mut tasks = Vec::new();
+    for n in 0..300_i64 {
+        let w = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            w.run(move |c| {
+                c.execute("INSERT INTO t (n) VALUES (?1)", [n])
+                    .map_err(internal)?;
+                if n % 50 == 7 {
+                    return Err(AppError::invalid("n", format!("{n} is unlucky")));
+                }
+                Ok(n * 10)
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for (n, t) in tasks.into_iter().enumerate() {
+        match t.await.expect("task") {
+            Ok(v) => {
+                assert_eq!(v, n as i64 * 10);
+                ok += 1;
+            }
+            Err(AppError::Invalid { message, .. }) => {
+                assert_eq!(message, format!("{n} is unlucky"))
+            }
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(ok, 294);
+    let mut check = SqliteConnection::connect_with(&options(dir.path()))
+        .await
+        .expect("open");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut check)
+        .await
+        .expect("count");
+    assert_eq!(
+        rows, 294,
+        "answered means committed: a separate connection sees every row"
+    );
+}
