@@ -9,6 +9,7 @@ use crate::both_engines;
 use crate::common::*;
 
 both_engines!(
+    shutdown_finishes_the_request_in_flight_and_then_refuses_new_ones,
     healthz_says_ok,
     readyz_says_ready_while_the_database_answers,
     metrics_count_requests_by_route_and_show_the_database_pool,
@@ -163,5 +164,63 @@ async fn the_staff_list_pages_through_all_56_demo_staff_exactly_once(app: TestAp
             ("store_manager", 12),
             ("shop_guide", 40)
         ])
+    );
+}
+
+/// Graceful shutdown: `serve` does not return (so the process does not exit) while a
+/// request is in flight; that request is answered in full; then the port is closed.
+async fn shutdown_finishes_the_request_in_flight_and_then_refuses_new_ones(app: TestApp) {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A server of our own over the app's database, so that we hold `serve`'s handle.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("address").to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = shequn::http::state::AppState::new(app.db.clone(), test_options());
+    let server = tokio::spawn(shequn::http::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+
+    let body = format!(r#"{{"email":"{ADMIN}","password":"{DEMO_PASSWORD}"}}"#);
+    let (head, tail) = body.split_at(10);
+    let mut conn = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let request = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        body.len()
+    );
+    conn.write_all(request.as_bytes())
+        .await
+        .expect("send the head");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).expect("the server is listening for shutdown");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !server.is_finished(),
+        "serve must wait for the request in flight"
+    );
+    conn.write_all(tail.as_bytes())
+        .await
+        .expect("send the rest");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer)
+        .await
+        .expect("read the answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "in-flight request answered: {answer}"
+    );
+    assert!(answer.contains("\"token\""));
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("serve returns once drained")
+        .expect("the server task")
+        .expect("serve ends cleanly");
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "the port is closed"
     );
 }
