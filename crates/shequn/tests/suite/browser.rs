@@ -231,7 +231,37 @@ async fn shop_guide_sees_only_its_store(app: TestApp) {
         .expect("close the browser session");
 }
 
+/// The API docs page renders the OpenAPI document (in the browser, by its script).
+async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
+    let Some(d) = driver().await else { return };
+    let c = &d.client;
+    c.goto(&format!("{}/api/docs", app.base))
+        .await
+        .expect("open the docs");
+    let ops = text_has(
+        c,
+        "#ops",
+        &[
+            "/api/v1/auth/login",
+            "/api/v1/regions",
+            "/api/v1/stores/{store_id}",
+            "/api/v1/staff",
+            "/api/v1/tokens",
+            "/api/v1/audit-events",
+            "Schemas",
+        ],
+    )
+    .await;
+    assert!(ops.contains("PATCH") || ops.contains("patch"));
+    d.client
+        .clone()
+        .close()
+        .await
+        .expect("close the browser session");
+}
+
 both_engines!(
+    the_api_docs_page_lists_every_route_family,
     admin_signs_in_creates_a_store_and_switches_language,
     shop_guide_sees_only_its_store
 );
