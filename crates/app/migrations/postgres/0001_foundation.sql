@@ -53,7 +53,9 @@ CREATE TABLE staff (
     FOREIGN KEY (brand_id, region_id) REFERENCES regions (brand_id, id),
     FOREIGN KEY (brand_id, store_id) REFERENCES stores (brand_id, id)
 );
-CREATE UNIQUE INDEX staff_email ON staff (email);
+-- An email is one account per brand; the same person may work for several brands.
+CREATE UNIQUE INDEX staff_email ON staff (brand_id, email);
+CREATE INDEX staff_by_email ON staff (email);
 CREATE INDEX staff_by_store ON staff (brand_id, store_id, id);
 CREATE INDEX staff_by_region ON staff (brand_id, region_id, id);
 

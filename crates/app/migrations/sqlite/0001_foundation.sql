@@ -40,7 +40,7 @@ CREATE INDEX stores_by_region ON stores (brand_id, region_id, id);
 CREATE TABLE staff (
     id                  INTEGER PRIMARY KEY,
     brand_id            BIGINT  NOT NULL REFERENCES brands (id),
-    email               TEXT    NOT NULL UNIQUE,
+    email               TEXT    NOT NULL,
     display_name        TEXT    NOT NULL,
     role                TEXT    NOT NULL CHECK (role IN ('brand_admin', 'region_manager', 'store_manager', 'shop_guide')),
     region_id           BIGINT,
@@ -50,9 +50,12 @@ CREATE TABLE staff (
     created_at          BIGINT  NOT NULL,
     updated_at          BIGINT  NOT NULL,
     UNIQUE (brand_id, id),
+    UNIQUE (brand_id, email),
     FOREIGN KEY (brand_id, region_id) REFERENCES regions (brand_id, id),
     FOREIGN KEY (brand_id, store_id) REFERENCES stores (brand_id, id)
 );
+-- An email is one account per brand; the same person may work for several brands.
+CREATE INDEX staff_by_email ON staff (email);
 CREATE INDEX staff_by_store ON staff (brand_id, store_id, id);
 CREATE INDEX staff_by_region ON staff (brand_id, region_id, id);
 

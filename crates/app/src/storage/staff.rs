@@ -64,11 +64,23 @@ pub async fn get(
         .fetch_optional(c).await)
 }
 
-/// Login looks staff up by email across brands: an email is one account.
-pub async fn find_by_email(tx: &mut Tx, email: &Email) -> Result<Option<StaffRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE s.email = $1");
-    on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.as_str())
-        .fetch_optional(c).await)
+/// The most accounts one email may have across brands that login will consider.
+pub const MAX_ACCOUNTS_PER_EMAIL: i64 = 20;
+
+/// Login looks staff up by email across brands (an email is one account per brand),
+/// optionally within the brand with this slug.
+pub async fn find_by_email(
+    tx: &mut Tx,
+    email: &Email,
+    brand_slug: Option<&str>,
+) -> Result<Vec<StaffRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE s.email = $1
+           AND ($2 IS NULL OR s.brand_id = (SELECT b.id FROM brands b WHERE b.slug = $2))
+         ORDER BY s.id LIMIT $3"
+    );
+    on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.as_str()).bind(brand_slug)
+        .bind(MAX_ACCOUNTS_PER_EMAIL).fetch_all(c).await)
 }
 
 /// Staff after `after` in id order. `region` keeps region managers of that region and staff

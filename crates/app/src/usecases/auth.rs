@@ -1,11 +1,11 @@
 //! Logging in, web sessions and password changes.
 
-use shequn_domain::{Actor, Email, Password};
+use shequn_domain::{Actor, BrandId, Email, Password};
 
 use crate::clock::now_ms;
 use crate::secrets::{dummy_hash, hash_password, hash_secret, random_secret, verify_password};
 use crate::storage::staff::{self, StaffRow};
-use crate::storage::{sessions, tokens};
+use crate::storage::{orgs, sessions, tokens};
 use crate::usecases::actor;
 use crate::{AppError, Db};
 
@@ -15,27 +15,60 @@ pub const SESSION_IDLE_MS: i64 = 2 * 60 * 60 * 1000;
 const SESSION_TOUCH_EVERY_MS: i64 = 60 * 1000;
 
 /// Checks an email and password. Unknown accounts, deactivated accounts and wrong
-/// passwords all give `BadCredentials` after the same argon2 work.
-pub async fn check_credentials(db: &Db, email: &str, password: &str) -> Result<StaffRow, AppError> {
-    let row = match Email::parse("email", email) {
+/// passwords all give `BadCredentials` after argon2 work. An email may have an account in
+/// several brands: the password picks the account; if it opens more than one, `brand`
+/// (a slug) must say which, and the error lists the candidates to the one who knows the
+/// password.
+pub async fn check_credentials(
+    db: &Db,
+    email: &str,
+    password: &str,
+    brand: Option<&str>,
+) -> Result<StaffRow, AppError> {
+    let brand = brand.map(str::trim).filter(|b| !b.is_empty());
+    let rows = match Email::parse("email", email) {
         Ok(email) => {
             let mut tx = db.read().await?;
-            let row = staff::find_by_email(&mut tx, &email).await?;
+            let rows = staff::find_by_email(&mut tx, &email, brand).await?;
             tx.commit().await?;
-            row
+            rows
         }
-        Err(_) => None,
+        Err(_) => Vec::new(),
     };
-    let phc = match &row {
-        Some(r) if r.active => r.password_hash.clone(),
-        _ => tokio::task::spawn_blocking(dummy_hash)
+    let active: Vec<StaffRow> = rows.into_iter().filter(|r| r.active).collect();
+    if active.is_empty() {
+        let dummy = tokio::task::spawn_blocking(dummy_hash)
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-    };
-    let ok = verify_password(password.to_owned(), phc).await?;
-    match row {
-        Some(r) if ok && r.active => Ok(r),
-        _ => Err(AppError::BadCredentials),
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        verify_password(password.to_owned(), dummy).await?;
+        return Err(AppError::BadCredentials);
+    }
+    let mut matching = Vec::new();
+    for row in active {
+        if verify_password(password.to_owned(), row.password_hash.clone()).await? {
+            matching.push(row);
+        }
+    }
+    match matching.len() {
+        0 => Err(AppError::BadCredentials),
+        1 => Ok(matching.remove(0)),
+        _ => {
+            let mut tx = db.read().await?;
+            let mut slugs = Vec::new();
+            for row in &matching {
+                if let Some(b) = orgs::get(&mut tx, BrandId(row.brand_id)).await? {
+                    slugs.push(b.slug);
+                }
+            }
+            tx.commit().await?;
+            Err(AppError::Conflict {
+                field: "brand",
+                message: format!(
+                    "this email signs in to several brands; choose one of: {}",
+                    slugs.join(", ")
+                ),
+            })
+        }
     }
 }
 

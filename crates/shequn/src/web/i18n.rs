@@ -137,6 +137,8 @@ pub struct Text {
     pub action: &'static str,
     pub subject: &'static str,
     pub operator: &'static str,
+    pub choose_brand: &'static str,
+    pub brand_slug: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -220,6 +222,8 @@ pub static ZH: Text = Text {
     action: "操作",
     subject: "对象",
     operator: "系统运维",
+    choose_brand: "该邮箱在多个品牌有账号，请填写品牌标识",
+    brand_slug: "品牌标识",
 };
 
 pub static EN: Text = Text {
@@ -303,6 +307,8 @@ pub static EN: Text = Text {
     action: "Action",
     subject: "Subject",
     operator: "Operator",
+    choose_brand: "This email has accounts in several brands; enter the brand",
+    brand_slug: "Brand (slug)",
 };
 
 impl Text {

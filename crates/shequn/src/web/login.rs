@@ -24,6 +24,8 @@ struct LoginPage {
     c: Chrome,
     email: String,
     next: String,
+    /// Shown when the email signs in to several brands and the person must pick one.
+    brand: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +48,7 @@ pub async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
             c: Chrome::anonymous(lang),
             email: String::new(),
             next: safe_next(q.next.as_deref()),
+            brand: None,
         },
     )
 }
@@ -54,6 +57,7 @@ pub async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
 pub struct LoginForm {
     email: String,
     password: String,
+    brand: Option<String>,
     next: Option<String>,
 }
 
@@ -75,16 +79,35 @@ pub async fn submit(
                 c,
                 email: form.email.clone(),
                 next: next.clone(),
+                brand: form.brand.clone().filter(|b| !b.is_empty()),
             },
         )
     };
     if state.check_login_rate(&form.email, peer.ip()).is_err() {
         return fail(StatusCode::TOO_MANY_REQUESTS, t.rate_limited);
     }
-    let staff = match auth::check_credentials(&state.db, &form.email, &form.password).await {
+    let staff = match auth::check_credentials(
+        &state.db,
+        &form.email,
+        &form.password,
+        form.brand.as_deref(),
+    )
+    .await
+    {
         Ok(s) => s,
         Err(shequn_app::AppError::BadCredentials) => {
             return fail(StatusCode::UNAUTHORIZED, t.bad_credentials);
+        }
+        Err(shequn_app::AppError::Conflict { message, .. }) => {
+            let mut c = Chrome::anonymous(lang);
+            c.error = Some(format!("{}: {message}", t.choose_brand));
+            let page = LoginPage {
+                c,
+                email: form.email.clone(),
+                next: next.clone(),
+                brand: Some(form.brand.clone().unwrap_or_default()),
+            };
+            return render(StatusCode::CONFLICT, &page);
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");

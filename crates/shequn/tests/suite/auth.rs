@@ -8,6 +8,7 @@ use crate::both_engines;
 use crate::common::*;
 
 both_engines!(
+    one_email_can_hold_an_account_in_each_brand_and_the_password_or_brand_picks_it,
     login_returns_a_bearer_token_for_the_staff_member,
     wrong_password_and_unknown_email_get_the_same_401,
     requests_without_a_live_bearer_token_get_401,
@@ -363,4 +364,79 @@ async fn login_is_rate_limited_per_client_ip(app: TestApp) {
         limited.header("retry-after").is_some(),
         "a Retry-After header"
     );
+}
+
+async fn one_email_can_hold_an_account_in_each_brand_and_the_password_or_brand_picks_it(
+    app: TestApp,
+) {
+    let other = app.login(OTHER_ADMIN).await;
+    let other_store = id(&app.list_all(&other, "/api/v1/stores").await[0]);
+    // Brand `other` hires someone whose email is also a demo guide's: no conflict, and
+    // nothing tells brand `other` that the email has an account elsewhere.
+    let hired = app
+        .post(
+            &other,
+            "/api/v1/staff",
+            json!({
+                "email": GUIDE01, "display_name": "兼职导购", "role": "shop_guide",
+                "store_id": other_store, "password": "other-brand-pass-1",
+            }),
+        )
+        .await
+        .expect(201);
+    // Within one brand an email is still one account.
+    app.post(
+        &other,
+        "/api/v1/staff",
+        json!({
+            "email": GUIDE01, "display_name": "重复", "role": "shop_guide",
+            "store_id": other_store, "password": "other-brand-pass-2",
+        }),
+    )
+    .await
+    .assert_problem(409, "conflict")
+    .assert_field("email");
+
+    // The password picks the account.
+    let demo_login = app.try_login(GUIDE01, DEMO_PASSWORD).await.expect(200);
+    assert_eq!(demo_login["staff"]["display_name"], "王芳");
+    let other_login = app
+        .try_login(GUIDE01, "other-brand-pass-1")
+        .await
+        .expect(200);
+    assert_eq!(other_login["staff"]["id"], hired["id"]);
+    let me = app.me(other_login["token"].as_str().expect("token")).await;
+    assert_eq!(me["brand"]["slug"], "other");
+
+    // Same password in both brands: the brand must be named.
+    app.post(
+        &other,
+        &format!("/api/v1/staff/{}/password", id(&hired)),
+        json!({ "new_password": DEMO_PASSWORD }),
+    )
+    .await
+    .assert_status(204);
+    app.try_login(GUIDE01, DEMO_PASSWORD)
+        .await
+        .assert_problem(409, "conflict")
+        .assert_field("brand");
+    let picked = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/login", None)
+                .json(&json!({
+                    "email": GUIDE01, "password": DEMO_PASSWORD, "brand": "other",
+                })),
+        )
+        .await
+        .expect(200);
+    assert_eq!(picked["staff"]["id"], hired["id"]);
+    let wrong_brand = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/login", None)
+                .json(&json!({
+                    "email": GUIDE01, "password": DEMO_PASSWORD, "brand": "no-such-brand",
+                })),
+        )
+        .await;
+    wrong_brand.assert_problem(401, "bad_credentials");
 }

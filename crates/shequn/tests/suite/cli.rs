@@ -89,7 +89,7 @@ async fn brand_create_makes_a_tenant_whose_admin_can_sign_in(
     let db = Db::open(&config)
         .await
         .expect("open the database the CLI wrote");
-    let admin = auth::check_credentials(&db, "boss@acme.test", "a-strong-password-2026")
+    let admin = auth::check_credentials(&db, "boss@acme.test", "a-strong-password-2026", None)
         .await
         .expect("the new admin signs in");
     assert_eq!(admin.role, "brand_admin");

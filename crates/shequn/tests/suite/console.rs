@@ -26,6 +26,7 @@ both_engines!(
     the_store_and_staff_pages_search_within_scope,
     an_admin_renames_and_deactivates_a_region_from_the_console,
     the_home_page_shows_the_scope_figures_and_latest_events,
+    signing_in_with_an_email_of_two_brands_asks_for_the_brand,
 );
 
 const SESSION: &str = "shequn_session";
@@ -734,4 +735,36 @@ async fn the_home_page_shows_the_scope_figures_and_latest_events(app: TestApp) {
     let home = get(&app, "/", &guide).await;
     assert!(home.html.contains(r#"id="count-stores">1<"#));
     assert!(!home.html.contains("recent-events") && !home.html.contains("nav-audit"));
+}
+
+async fn signing_in_with_an_email_of_two_brands_asks_for_the_brand(app: TestApp) {
+    let other = app.login(OTHER_ADMIN).await;
+    let store = id(&app.list_all(&other, "/api/v1/stores").await[0]);
+    app.post(
+        &other,
+        "/api/v1/staff",
+        json!({
+            "email": GUIDE01, "display_name": "兼职导购", "role": "shop_guide",
+            "store_id": store, "password": DEMO_PASSWORD,
+        }),
+    )
+    .await
+    .expect(201);
+    let ask = sign_in(&app, GUIDE01, None).await;
+    assert_eq!(ask.status, 409);
+    assert!(ask.session().is_none());
+    assert!(
+        ask.html.contains(r#"id="login-brand""#) && ask.html.contains("demo, other"),
+        "{}",
+        ask.html
+    );
+    let form = [
+        ("email", GUIDE01),
+        ("password", DEMO_PASSWORD),
+        ("brand", "other"),
+    ];
+    let picked = fetch(&app, Method::POST, "/login", None, Some(&form), &[]).await;
+    assert_eq!(picked.status, 303);
+    let cookie = picked.session().expect("a session");
+    assert!(get(&app, "/", &cookie).await.html.contains("另一个品牌"));
 }

@@ -35,6 +35,8 @@ pub fn protected_router() -> OpenApiRouter<AppState> {
 pub struct LoginIn {
     pub email: String,
     pub password: String,
+    /// The brand's slug; needed only when the email signs in to several brands.
+    pub brand: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,7 +49,7 @@ pub struct LoginOut {
 
 /// Log in with email and password; returns a bearer token valid for 24 hours.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
-    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
+    responses((status = 200, body = LoginOut), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody, description = "The email signs in to several brands: pass `brand`"), (status = 429, body = ProblemBody)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -63,7 +65,13 @@ async fn login(
             )
             .retry_after(secs)
         })?;
-    let staff = auth::check_credentials(&state.db, &input.email, &input.password).await?;
+    let staff = auth::check_credentials(
+        &state.db,
+        &input.email,
+        &input.password,
+        input.brand.as_deref(),
+    )
+    .await?;
     let (token, row) = tokens::issue_for_login(&state.db, &staff).await?;
     Ok(Json(LoginOut {
         token,
