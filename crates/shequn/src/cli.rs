@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use shequn_app::usecases::{brands, demo};
+use shequn_app::usecases::{brands, demo, import};
 use shequn_app::{AppError, Db, DbConfig};
 
 use crate::http::state::{AppState, ServerOptions};
@@ -35,11 +35,38 @@ pub enum Command {
         #[command(subcommand)]
         command: BrandCommand,
     },
+    /// Import a brand's data from CSV files, all or nothing.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Measure this machine (run a release build: `cargo run --release -- bench …`).
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Stores from a UTF-8 CSV with the header `region,code,name,address` (address may be
+    /// empty). Codes already in the brand are updated, new ones opened; regions are found
+    /// by name or created. Any invalid line aborts the whole import.
+    Stores(ImportStoresArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportStoresArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The brand's slug.
+    #[arg(long)]
+    pub brand: String,
+    /// Report what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The CSV file.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +193,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::WritePath(args),
         } => bench_write_path(args).await,
+        Command::Import {
+            command: ImportCommand::Stores(args),
+        } => import_stores(args).await,
         Command::Brand {
             command: BrandCommand::List(db),
         } => {
@@ -179,6 +209,80 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The columns `shequn import stores` reads, in any order.
+#[derive(Debug, serde::Deserialize)]
+struct StoreCsvRow {
+    region: String,
+    code: String,
+    name: String,
+    #[serde(default)]
+    address: String,
+}
+
+fn read_store_csv(path: &std::path::Path) -> anyhow::Result<Vec<import::StoreLine>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = Vec::new();
+    for (i, record) in reader.deserialize::<StoreCsvRow>().enumerate() {
+        // Line 1 is the header; csv reports positions only for well-formed records.
+        let row = record
+            .with_context(|| format!("line {}: not a row of region,code,name,address", i + 2))?;
+        lines.push(import::StoreLine {
+            line: i as u64 + 2,
+            region: row.region,
+            code: row.code,
+            name: row.name,
+            address: row.address,
+        });
+        if lines.len() > import::MAX_LINES {
+            bail!(
+                "{} has more than {} lines; split it",
+                path.display(),
+                import::MAX_LINES
+            );
+        }
+    }
+    Ok(lines)
+}
+
+async fn import_stores(args: ImportStoresArgs) -> anyhow::Result<()> {
+    let lines = read_store_csv(&args.file)?;
+    let database = open(&args.db).await?;
+    let result = import::stores(&database, &args.brand, &lines, args.dry_run).await;
+    database.close().await;
+    match result {
+        Ok(r) => {
+            println!(
+                "{}{} lines: {} regions created, {} stores created, {} updated, {} unchanged.",
+                if args.dry_run {
+                    "Dry run, nothing written. "
+                } else {
+                    ""
+                },
+                lines.len(),
+                r.regions_created,
+                r.created,
+                r.updated,
+                r.unchanged
+            );
+            Ok(())
+        }
+        Err(import::ImportError::Lines(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            bail!(
+                "{} invalid line(s) in {}; nothing was imported",
+                errors.len(),
+                args.file.display()
+            )
+        }
+        Err(e) => Err(e).context("importing stores"),
     }
 }
 

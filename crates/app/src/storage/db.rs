@@ -182,4 +182,11 @@ impl Tx {
             Tx::Postgres(t) => t.commit().await,
         }
     }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
 }

@@ -79,3 +79,15 @@ pub async fn count_active(tx: &mut Tx, brand: BrandId) -> Result<i64, sqlx::Erro
         "SELECT COUNT(*) FROM regions WHERE brand_id = $1 AND active = TRUE")
         .bind(brand.get()).fetch_one(c).await)
 }
+
+pub async fn find_by_name(
+    tx: &mut Tx,
+    brand: BrandId,
+    name: &Name,
+) -> Result<Option<RegionRow>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, brand_id, name, active, created_at, updated_at
+         FROM regions WHERE brand_id = $1 AND name = $2")
+        .bind(brand.get()).bind(name.as_str())
+        .fetch_optional(c).await)
+}

@@ -52,6 +52,18 @@ pub async fn get(
         .fetch_optional(c).await)
 }
 
+pub async fn find_by_code(
+    tx: &mut Tx,
+    brand: BrandId,
+    code: &StoreCode,
+) -> Result<Option<StoreRow>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, brand_id, region_id, code, name, address, active, created_at, updated_at
+         FROM stores WHERE brand_id = $1 AND code = $2")
+        .bind(brand.get()).bind(code.as_str())
+        .fetch_optional(c).await)
+}
+
 /// Stores after `after` in id order, narrowed to a region and/or a single store.
 pub async fn list(
     tx: &mut Tx,

@@ -7,6 +7,7 @@ pub mod brands;
 pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;
+pub mod import;
 pub mod regions;
 pub mod staff;
 pub mod stores;

@@ -160,3 +160,154 @@ async fn every_data_command_documents_the_same_database_options_and_their_env_va
         bad.stderr
     );
 }
+
+async fn importing_stores_is_all_or_nothing_and_idempotent(config: DbConfig, db_args: Vec<String>) {
+    assert!(
+        shequn(&["demo"], &db_args, "").await.ok,
+        "seed the demo brand"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "region,code,name,address\n西北大区,XA-001,西安钟楼店,西安市碑林区\n西北大区,XA 002,西安大雁塔店,\n西北大区,xa-001,重复编码店,\n",
+    )
+    .expect("write csv");
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "region,code,name,address\n西北大区,XA-001,西安钟楼店,西安市碑林区\n西北大区,XA-002,西安大雁塔店,\n华东大区,SH-001,上海南京西路旗舰店,上海市静安区南京西路 1266 号\n",
+    )
+    .expect("write csv");
+    let path = |p: &std::path::Path| p.display().to_string();
+    let import = |file: String, dry: bool| {
+        let db_args = db_args.clone();
+        async move {
+            let mut args = vec![
+                "import".to_owned(),
+                "stores".to_owned(),
+                "--brand".to_owned(),
+                "demo".to_owned(),
+                file,
+            ];
+            if dry {
+                args.push("--dry-run".to_owned());
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            shequn(&args, &db_args, "").await
+        }
+    };
+
+    let refused = import(path(&bad), false).await;
+    assert!(!refused.ok);
+    assert!(
+        refused.stderr.contains("line 3, column code"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("line 4, column code: 'XA-001' appears on an earlier line"),
+        "{}",
+        refused.stderr
+    );
+
+    let expected = "3 lines: 1 regions created, 2 stores created, 1 updated, 0 unchanged.";
+    let dry = import(path(&good), true).await;
+    assert!(
+        dry.ok && dry.stdout.contains("Dry run") && dry.stdout.contains(expected),
+        "{}{}",
+        dry.stdout,
+        dry.stderr
+    );
+    // Neither the refused file nor the dry run wrote anything: the real run finds it all new.
+    let real = import(path(&good), false).await;
+    assert!(
+        real.ok && real.stdout.contains(expected),
+        "{}{}",
+        real.stdout,
+        real.stderr
+    );
+    let again = import(path(&good), false).await;
+    assert!(
+        again
+            .stdout
+            .contains("0 regions created, 0 stores created, 0 updated, 3 unchanged."),
+        "{}",
+        again.stdout
+    );
+    let no_brand = shequn(
+        &["import", "stores", "--brand", "nope", &path(&good)],
+        &db_args,
+        "",
+    )
+    .await;
+    assert!(
+        !no_brand.ok && no_brand.stderr.contains("no brand with slug 'nope'"),
+        "{}",
+        no_brand.stderr
+    );
+
+    let db = Db::open(&config).await.expect("open");
+    let admin = auth::check_credentials(
+        &db,
+        "admin@demo.shequn.test",
+        shequn_app::usecases::demo::DEMO_PASSWORD,
+        None,
+    )
+    .await
+    .expect("demo admin");
+    let actor = shequn_app::usecases::actor::actor_of(&admin).expect("actor");
+    let page = shequn_app::usecases::stores::list(
+        &db,
+        &actor,
+        None,
+        None,
+        shequn_domain::Cursor::default(),
+        shequn_domain::PageSize::MAX_PAGE,
+    )
+    .await
+    .expect("stores");
+    assert_eq!(page.items.len(), 14);
+    assert!(
+        page.items
+            .iter()
+            .any(|s| s.code == "SH-001" && s.name == "上海南京西路旗舰店")
+    );
+    let log = shequn_app::usecases::audit::list(
+        &db,
+        &actor,
+        shequn_domain::Cursor::default(),
+        shequn_domain::PageSize::MAX_PAGE,
+    )
+    .await
+    .expect("audit");
+    assert_eq!(
+        log.items.len(),
+        4,
+        "region + 2 stores created + 1 updated, once"
+    );
+    assert!(log.items.iter().all(|e| e.actor_staff_id.is_none()));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_importing_stores_is_all_or_nothing_and_idempotent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+    importing_stores_is_all_or_nothing_and_idempotent(
+        DbConfig::SqliteDir(dir.path().to_owned()),
+        args,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_importing_stores_is_all_or_nothing_and_idempotent() {
+    let Some(url) = crate::pg::fresh_database().await else {
+        return;
+    };
+    let args = vec!["--database-url".to_owned(), url.clone()];
+    importing_stores_is_all_or_nothing_and_idempotent(DbConfig::Postgres(url), args).await;
+}
