@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shequn_app::usecases::auth;
 
-use super::chrome::{Chrome, form_error, render};
+use super::chrome::{Chrome, form_failed, render};
 use super::session::{Console, SESSION_COOKIE, cookies_secure, session_cookie};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
@@ -62,20 +62,16 @@ pub async fn change_password(
     )
     .await;
     if let Err(e) = result {
-        return match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "account");
-                c.error = Some(msg);
-                render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &AccountPage {
-                        c,
-                        email: console.staff.email.clone(),
-                    },
-                )
-            }
-            Err(page) => page,
-        };
+        return form_failed(&console, "account", e, |c| {
+            std::future::ready(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AccountPage {
+                    c,
+                    email: console.staff.email.clone(),
+                },
+            ))
+        })
+        .await;
     }
     // Every session ended with the change; this browser gets a fresh one.
     let previous = cookie(&headers, SESSION_COOKIE);

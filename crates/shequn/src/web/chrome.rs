@@ -124,6 +124,29 @@ pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Respons
     }
 }
 
+/// After a failed form: a validation error or conflict shows on the form again (`again`
+/// builds that page from layout data carrying the message); 404, 403 and 500 get their
+/// own page.
+pub async fn form_failed<F, Fut>(
+    console: &Console,
+    nav: &'static str,
+    e: shequn_app::AppError,
+    again: F,
+) -> Response
+where
+    F: FnOnce(Chrome) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    match form_error(console.lang, e) {
+        Ok(message) => {
+            let mut c = Chrome::for_console(console, nav);
+            c.error = Some(message);
+            again(c).await
+        }
+        Err(page) => page,
+    }
+}
+
 /// Any use-case error as a whole page (for GETs, where there is no form to show it on).
 pub fn failure_page(lang: Lang, e: shequn_app::AppError) -> Response {
     match form_error(lang, e) {

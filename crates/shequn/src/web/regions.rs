@@ -10,7 +10,7 @@ use shequn_app::storage::regions::RegionRow;
 use shequn_app::usecases::regions::{self, RegionPatch};
 use shequn_domain::{Cursor, PageSize, RegionId};
 
-use super::chrome::{Chrome, failure_page, form_error, local_time, render};
+use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -95,10 +95,8 @@ pub async fn create(
     }
     match regions::create(&state.db, &console.actor, &form.name).await {
         Ok(_) => Redirect::to("/regions?done=created").into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "regions");
-                c.error = Some(msg);
+        Err(e) => {
+            form_failed(&console, "regions", e, |c| {
                 show(
                     &state,
                     &console,
@@ -107,10 +105,9 @@ pub async fn create(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     form.name,
                 )
-                .await
-            }
-            Err(page) => page,
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -137,10 +134,8 @@ pub async fn update(
     };
     match regions::update(&state.db, &console.actor, RegionId(id), patch).await {
         Ok(_) => Redirect::to("/regions?done=saved").into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "regions");
-                c.error = Some(msg);
+        Err(e) => {
+            form_failed(&console, "regions", e, |c| {
                 show(
                     &state,
                     &console,
@@ -149,9 +144,8 @@ pub async fn update(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     String::new(),
                 )
-                .await
-            }
-            Err(page) => page,
-        },
+            })
+            .await
+        }
     }
 }

@@ -14,7 +14,7 @@ use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
 use shequn_app::usecases::{regions, stores};
 use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StaffId, StoreId};
 
-use super::chrome::{Chrome, failure_page, form_error, local_time, render};
+use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -217,10 +217,8 @@ pub async fn create(
     };
     match staff::create(&state.db, &console.actor, input).await {
         Ok(row) => Redirect::to(&format!("/staff/{}?done=created", row.id)).into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "staff");
-                c.error = Some(msg);
+        Err(e) => {
+            form_failed(&console, "staff", e, |c| {
                 let draft = StaffDraft {
                     region_id: opt_id(&form.region_id).unwrap_or(0),
                     store_id: opt_id(&form.store_id).unwrap_or(0),
@@ -236,10 +234,9 @@ pub async fn create(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     draft,
                 )
-                .await
-            }
-            Err(page) => page,
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -351,14 +348,12 @@ pub async fn update(
     };
     match staff::update(&state.db, &console.actor, StaffId(id), patch).await {
         Ok(_) => Redirect::to(&format!("/staff/{id}?done=saved")).into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "staff");
-                c.error = Some(msg);
-                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            Err(page) => page,
-        },
+        Err(e) => {
+            form_failed(&console, "staff", e, |c| {
+                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            })
+            .await
+        }
     }
 }
 
@@ -380,13 +375,11 @@ pub async fn reset_password(
     }
     match staff::reset_password(&state.db, &console.actor, StaffId(id), &form.new_password).await {
         Ok(()) => Redirect::to(&format!("/staff/{id}?done=saved")).into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "staff");
-                c.error = Some(msg);
-                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            Err(page) => page,
-        },
+        Err(e) => {
+            form_failed(&console, "staff", e, |c| {
+                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            })
+            .await
+        }
     }
 }

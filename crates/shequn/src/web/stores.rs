@@ -14,7 +14,7 @@ use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
 use shequn_app::usecases::{regions, staff};
 use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StoreId};
 
-use super::chrome::{Chrome, failure_page, form_error, local_time, render};
+use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -179,10 +179,8 @@ pub async fn create(
     match stores::create(&state.db, &console.actor, input).await {
         Ok(row) => Redirect::to(&format!("/stores?done=created&region_id={}", row.region_id))
             .into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "stores");
-                c.error = Some(msg);
+        Err(e) => {
+            form_failed(&console, "stores", e, |c| {
                 let draft = StoreDraft {
                     region_id: form.region_id,
                     code: form.code,
@@ -197,10 +195,9 @@ pub async fn create(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     draft,
                 )
-                .await
-            }
-            Err(page) => page,
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -316,13 +313,11 @@ pub async fn update(
     };
     match stores::update(&state.db, &console.actor, StoreId(id), patch).await {
         Ok(_) => Redirect::to(&format!("/stores/{id}?done=saved")).into_response(),
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                let mut c = Chrome::for_console(&console, "stores");
-                c.error = Some(msg);
-                show_store(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            Err(page) => page,
-        },
+        Err(e) => {
+            form_failed(&console, "stores", e, |c| {
+                show_store(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            })
+            .await
+        }
     }
 }

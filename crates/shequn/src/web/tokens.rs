@@ -11,7 +11,7 @@ use shequn_app::storage::tokens::TokenRow;
 use shequn_app::usecases::tokens;
 use shequn_domain::{Cursor, PageSize, TokenId};
 
-use super::chrome::{Chrome, failure_page, form_error, local_time, render};
+use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -114,9 +114,8 @@ pub async fn create(
             c.flash = Some(c.t.created_ok);
             show(&state, &console, None, c, StatusCode::CREATED, Some(secret)).await
         }
-        Err(e) => match form_error(console.lang, e) {
-            Ok(msg) => {
-                c.error = Some(msg);
+        Err(e) => {
+            form_failed(&console, "account", e, |c| {
                 show(
                     &state,
                     &console,
@@ -125,10 +124,9 @@ pub async fn create(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     None,
                 )
-                .await
-            }
-            Err(page) => page,
-        },
+            })
+            .await
+        }
     }
 }
 
