@@ -14,22 +14,42 @@ fn options(dir: &std::path::Path) -> SqliteConnectOptions {
         .synchronous(SqliteSynchronous::Full)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_jobs_commit_together_and_a_failing_job_undoes_only_itself() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut setup = SqliteConnection::connect_with(&options(dir.path()))
+/// A database with `schema`, and a group-commit writer that owns its write connection.
+async fn writer_over(dir: &std::path::Path, schema: &'static str) -> GroupCommit {
+    let mut setup = SqliteConnection::connect_with(&options(dir))
         .await
         .expect("open");
-    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT NOT NULL UNIQUE)")
+    sqlx::query(schema)
         .execute(&mut setup)
         .await
         .expect("create");
     setup.close().await.expect("close");
-    let writer = GroupCommit::start(
-        SqliteConnection::connect_with(&options(dir.path()))
+    GroupCommit::start(
+        SqliteConnection::connect_with(&options(dir))
             .await
             .expect("open"),
-    );
+    )
+}
+
+/// A count read over a fresh connection: what is committed, not what a writer holds.
+async fn committed(dir: &std::path::Path, sql: &'static str) -> i64 {
+    let mut check = SqliteConnection::connect_with(&options(dir))
+        .await
+        .expect("open");
+    sqlx::query_scalar(sql)
+        .fetch_one(&mut check)
+        .await
+        .expect("count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_jobs_commit_together_and_a_failing_job_undoes_only_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let writer = writer_over(
+        dir.path(),
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n BIGINT NOT NULL UNIQUE)",
+    )
+    .await;
 
     let mut tasks = Vec::new();
     for n in 0..300_i64 {
@@ -67,37 +87,16 @@ async fn concurrent_jobs_commit_together_and_a_failing_job_undoes_only_itself() 
     assert_eq!(ok, 300 - 6);
 
     // Answers came after COMMIT: a fresh connection sees exactly the successful rows.
-    let mut check = SqliteConnection::connect_with(&options(dir.path()))
-        .await
-        .expect("open");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
-        .fetch_one(&mut check)
-        .await
-        .expect("count");
+    let rows = committed(dir.path(), "SELECT COUNT(*) FROM t").await;
     assert_eq!(rows, 294);
-    let unlucky: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t WHERE n % 50 = 7")
-        .fetch_one(&mut check)
-        .await
-        .expect("count");
+    let unlucky = committed(dir.path(), "SELECT COUNT(*) FROM t WHERE n % 50 = 7").await;
     assert_eq!(unlucky, 0);
 }
 
 #[tokio::test]
 async fn a_constraint_violation_fails_its_job_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut setup = SqliteConnection::connect_with(&options(dir.path()))
-        .await
-        .expect("open");
-    sqlx::query("CREATE TABLE t (n BIGINT PRIMARY KEY)")
-        .execute(&mut setup)
-        .await
-        .expect("create");
-    setup.close().await.expect("close");
-    let writer = GroupCommit::start(
-        SqliteConnection::connect_with(&options(dir.path()))
-            .await
-            .expect("open"),
-    );
+    let writer = writer_over(dir.path(), "CREATE TABLE t (n BIGINT PRIMARY KEY)").await;
     let insert = |n: i64| {
         let w = writer.clone();
         async move {
@@ -120,13 +119,7 @@ async fn a_constraint_violation_fails_its_job_and_the_batch_goes_on() {
         "one of the duplicates wins"
     );
     assert!(c.is_ok());
-    let mut check = SqliteConnection::connect_with(&options(dir.path()))
-        .await
-        .expect("open");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
-        .fetch_one(&mut check)
-        .await
-        .expect("count");
+    let rows = committed(dir.path(), "SELECT COUNT(*) FROM t").await;
     assert_eq!(rows, 2);
 }
 
@@ -179,13 +172,7 @@ async fn the_writer_thread_keeps_the_same_contract() {
         }
     }
     assert_eq!(ok, 294);
-    let mut check = SqliteConnection::connect_with(&options(dir.path()))
-        .await
-        .expect("open");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
-        .fetch_one(&mut check)
-        .await
-        .expect("count");
+    let rows = committed(dir.path(), "SELECT COUNT(*) FROM t").await;
     assert_eq!(
         rows, 294,
         "answered means committed: a separate connection sees every row"

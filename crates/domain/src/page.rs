@@ -28,6 +28,12 @@ impl PageSize {
     }
 }
 
+impl Default for PageSize {
+    fn default() -> Self {
+        PageSize(Self::DEFAULT)
+    }
+}
+
 /// The id of the last row of the previous page. Rows are listed in id order, so "after this
 /// id" is stable under concurrent inserts. Shown to clients as an opaque string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,7 +64,8 @@ mod tests {
 
     #[test]
     fn page_size_is_bounded() {
-        assert_eq!(PageSize::parse(None).unwrap().get(), PageSize::DEFAULT);
+        assert_eq!(PageSize::parse(None).unwrap(), PageSize::default());
+        assert_eq!(PageSize::default().get(), PageSize::DEFAULT);
         assert_eq!(PageSize::parse(Some(200)).unwrap().get(), 200);
         assert!(PageSize::parse(Some(0)).is_err());
         assert!(PageSize::parse(Some(201)).is_err());

@@ -47,7 +47,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let cursor = Cursor::parse(q.cursor.as_deref()).unwrap_or_default();
-    let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
+    let size = PageSize::default();
     match audit::list(&state.db, &console.actor, cursor, size).await {
         Ok(page) => render(
             StatusCode::OK,

@@ -45,7 +45,7 @@ async fn show(
     name: String,
 ) -> Response {
     let cursor = Cursor::parse(cursor).unwrap_or_default();
-    let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
+    let size = PageSize::default();
     match regions::list(&state.db, &console.actor, cursor, size).await {
         Ok(page) => render(
             status,

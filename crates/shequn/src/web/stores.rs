@@ -88,7 +88,7 @@ async fn show(
     // The input is bounded in the form; a longer text is simply not applied.
     let search = SearchText::parse("q", Some(q)).ok().flatten();
     let cursor = Cursor::parse(cursor).unwrap_or_default();
-    let size = PageSize::parse(None).unwrap_or(PageSize::MAX_PAGE);
+    let size = PageSize::default();
     let loaded = async {
         let regions = visible_regions(state, console).await?;
         let page = stores::list(

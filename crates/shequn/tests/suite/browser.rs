@@ -20,6 +20,17 @@ struct Driver {
     client: Client,
 }
 
+impl Driver {
+    /// Ends the WebDriver session (the chromedriver process goes on drop).
+    async fn finish(self) {
+        self.client
+            .clone()
+            .close()
+            .await
+            .expect("close the browser session");
+    }
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -195,11 +206,7 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
             .path()
             .starts_with("/login")
     );
-    d.client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser session");
+    d.finish().await;
 }
 
 /// A shop guide sees only their own store and no forms to change it.
@@ -224,11 +231,7 @@ async fn shop_guide_sees_only_its_store(app: TestApp) {
         c.find(Locator::Css("#store-create")).await.is_err(),
         "guides get no create form"
     );
-    d.client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser session");
+    d.finish().await;
 }
 
 /// The API docs page renders the OpenAPI document (in the browser, by its script).
@@ -253,11 +256,7 @@ async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
     )
     .await;
     assert!(ops.contains("PATCH") || ops.contains("patch"));
-    d.client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser session");
+    d.finish().await;
 }
 
 both_engines!(
