@@ -2,6 +2,8 @@
 
 use shequn_domain::DomainError;
 
+use crate::storage::sql::StoreError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Absent, or outside the actor's brand: both look the same from outside.
@@ -23,8 +25,11 @@ pub enum AppError {
     },
     #[error("invalid credentials")]
     BadCredentials,
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    /// The request's Idempotency-Key was already used with a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -47,13 +52,13 @@ impl AppError {
     }
 
     /// Maps a unique-constraint violation to a `Conflict` on `field`; other errors pass.
-    pub fn on_unique(field: &'static str, message: &str) -> impl FnOnce(sqlx::Error) -> AppError {
-        move |e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict {
+    pub fn on_unique(field: &'static str, message: &str) -> impl FnOnce(StoreError) -> AppError {
+        move |e| match e {
+            StoreError::Unique(_) => AppError::Conflict {
                 field,
                 message: message.to_owned(),
             },
-            _ => AppError::Db(e),
+            other => AppError::Store(other),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod clock;
 pub mod error;
+pub mod idempotency;
 pub mod secrets;
 pub mod storage;
 pub mod usecases;

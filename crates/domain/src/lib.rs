@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod error;
 pub mod ids;
+pub mod money;
+pub mod org;
 pub mod page;
 pub mod scope;
 pub mod values;
@@ -11,6 +13,8 @@ pub mod values;
 pub use audit::AuditAction;
 pub use error::DomainError;
 pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
+pub use money::Fen;
+pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};
 pub use scope::{Actor, Placement, Role, ScopeFilter};
 pub use values::{Email, Name, Password, SearchText, Slug, StoreCode};

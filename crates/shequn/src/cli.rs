@@ -74,6 +74,22 @@ pub enum BenchCommand {
     /// Durable checkout-shaped writes on SQLite: one commit per request against group
     /// commit, in one run. Uses a scratch database, never the product's.
     WritePath(WritePathArgs),
+    /// The server end to end over loopback in one process: a no-op route (the baseline),
+    /// an authenticated read and an authenticated durable write, in one run.
+    Http(HttpBenchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HttpBenchArgs {
+    /// Seconds per route.
+    #[arg(long, default_value_t = 8)]
+    pub seconds: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Run on this PostgreSQL database instead of a scratch SQLite file.
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -87,6 +103,10 @@ pub struct WritePathArgs {
     /// Directory for the scratch databases (default: a new temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Also run the production write interface on this PostgreSQL database (in tables
+    /// and a brand of the benchmark's own), at 1 and at `--concurrency` submitters.
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +213,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::WritePath(args),
         } => bench_write_path(args).await,
+        Command::Bench {
+            command: BenchCommand::Http(args),
+        } => bench_http(args).await,
         Command::Import {
             command: ImportCommand::Stores(args),
         } => import_stores(args).await,
@@ -303,11 +326,21 @@ async fn bench_write_path(args: WritePathArgs) -> anyhow::Result<()> {
         "| mode | jobs | concurrency | seconds | checkouts/s | p50 ms | p99 ms | orders stored |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    let runs = [
-        shequn_app::bench::one_commit_per_request(&dir, args.jobs, args.concurrency).await,
-        shequn_app::bench::group_commit(&dir, args.jobs, args.concurrency).await,
-        shequn_app::bench::group_commit_thread(&dir, args.jobs, args.concurrency).await,
+    use shequn_app::bench;
+    let (jobs, conc) = (args.jobs, args.concurrency);
+    let mut runs = vec![
+        bench::one_commit_per_request(&dir, jobs, conc).await,
+        bench::sqlx_group_commit(&dir, jobs, conc).await,
+        bench::write_path_checkout(&dir, None, jobs, conc).await,
+        bench::write_path_use_case(&dir, None, jobs, conc).await,
     ];
+    if let Some(url) = args.database_url.as_deref() {
+        // PostgreSQL groups concurrent commits itself: one submitter against many shows it.
+        runs.push(bench::write_path_checkout(&dir, Some(url), jobs / 10, 1).await);
+        runs.push(bench::write_path_checkout(&dir, Some(url), jobs, conc).await);
+        runs.push(bench::write_path_use_case(&dir, Some(url), jobs / 10, 1).await);
+        runs.push(bench::write_path_use_case(&dir, Some(url), jobs, conc).await);
+    }
     for r in runs {
         let r = r.context("benchmark run")?;
         println!(
@@ -317,6 +350,38 @@ async fn bench_write_path(args: WritePathArgs) -> anyhow::Result<()> {
     }
     if let Some(d) = scratch {
         let _ = std::fs::remove_dir_all(d);
+    }
+    Ok(())
+}
+
+async fn bench_http(args: HttpBenchArgs) -> anyhow::Result<()> {
+    let dir = tempdir_in_temp()?;
+    let reports = crate::bench_http::run(
+        &dir,
+        args.database_url.as_deref(),
+        args.seconds,
+        args.connections,
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let reports = reports?;
+    let baseline = reports.first().map_or(1.0, |r| r.per_second.max(1.0));
+    println!(
+        "| route | connections | requests | requests/s | ÷ no-op | p50 ms | p99 ms | failures |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for r in reports {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.3} | {:.2} | {:.2} | {} |",
+            r.route,
+            args.connections,
+            r.requests,
+            r.per_second,
+            r.per_second / baseline,
+            r.p50_ms,
+            r.p99_ms,
+            r.failures
+        );
     }
     Ok(())
 }

@@ -1,23 +1,39 @@
 //! SQL for the operation log.
 
 use shequn_domain::{AuditAction, BrandId, Cursor, PageSize, RegionId, StaffId, StoreId};
-use sqlx::FromRow;
 
 use super::db::Tx;
+use super::sql::{Row, StoreError};
 
-#[derive(Debug, Clone, FromRow)]
+/// One event of the operation log, as read (with the actor's name joined in).
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub id: i64,
     pub at: i64,
-    pub actor_staff_id: Option<i64>,
+    pub actor_staff_id: Option<StaffId>,
     /// The actor's display name, joined in (None for operator commands).
     pub actor_name: Option<String>,
     pub action: String,
     pub subject_type: String,
     pub subject_id: i64,
-    pub region_id: Option<i64>,
-    pub store_id: Option<i64>,
+    pub region_id: Option<RegionId>,
+    pub store_id: Option<StoreId>,
     pub detail: String,
+}
+
+fn audit_row(r: &Row) -> Result<AuditRow, StoreError> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor_staff_id: r.get::<Option<i64>>(2)?.map(StaffId),
+        actor_name: r.get(3)?,
+        action: r.get(4)?,
+        subject_type: r.get(5)?,
+        subject_id: r.get(6)?,
+        region_id: r.get::<Option<i64>>(7)?.map(RegionId),
+        store_id: r.get::<Option<i64>>(8)?.map(StoreId),
+        detail: r.get(9)?,
+    })
 }
 
 /// One event to record, inside the transaction of the change it describes.
@@ -30,15 +46,24 @@ pub struct Event {
     pub detail: serde_json::Value,
 }
 
-pub async fn record(tx: &mut Tx, brand: BrandId, e: &Event, now: i64) -> Result<(), sqlx::Error> {
+pub async fn record(tx: &mut Tx, brand: BrandId, e: &Event, now: i64) -> Result<(), StoreError> {
     let detail = e.detail.to_string();
-    on_tx!(tx, c => sqlx::query(
+    tx.execute(
         "INSERT INTO audit_events (brand_id, at, actor_staff_id, action, subject_type, subject_id, region_id, store_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(brand.get()).bind(now).bind(e.actor.map(StaffId::get)).bind(e.action.as_str())
-        .bind(e.action.subject()).bind(e.subject_id).bind(e.region.map(RegionId::get))
-        .bind(e.store.map(StoreId::get)).bind(&detail)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &params![
+            brand,
+            now,
+            e.actor,
+            e.action.as_str(),
+            e.action.subject(),
+            e.subject_id,
+            e.region,
+            e.store,
+            &detail
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -50,16 +75,22 @@ pub async fn list(
     store: Option<StoreId>,
     before: Cursor,
     limit: PageSize,
-) -> Result<Vec<AuditRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT a.id, a.at, a.actor_staff_id, s.display_name AS actor_name, a.action, a.subject_type,
-                a.subject_id, a.region_id, a.store_id, a.detail
-         FROM audit_events a
-         LEFT JOIN staff s ON s.brand_id = a.brand_id AND s.id = a.actor_staff_id
-         WHERE a.brand_id = $1 AND ($2 = 0 OR a.id < $2)
-           AND ($3 IS NULL OR a.region_id = $3) AND ($4 IS NULL OR a.store_id = $4)
-         ORDER BY a.id DESC LIMIT $5")
-        .bind(brand.get()).bind(before.0).bind(region.map(RegionId::get))
-        .bind(store.map(StoreId::get)).bind(i64::from(limit.get()))
-        .fetch_all(c).await)
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT a.id, a.at, a.actor_staff_id, s.display_name AS actor_name, a.action, a.subject_type,
+                    a.subject_id, a.region_id, a.store_id, a.detail
+             FROM audit_events a
+             LEFT JOIN staff s ON s.brand_id = a.brand_id AND s.id = a.actor_staff_id
+             WHERE a.brand_id = $1 AND ($2 = 0 OR a.id < $2)
+               AND ($3 IS NULL OR a.region_id = $3) AND ($4 IS NULL OR a.store_id = $4)
+             ORDER BY a.id DESC LIMIT $5",
+            &params![brand, before.0, region, store, i64::from(limit.get())],
+        )
+        .await?;
+    debug_assert!(
+        rows.len() <= limit.get() as usize,
+        "a page longer than its size"
+    );
+    rows.iter().map(audit_row).collect()
 }

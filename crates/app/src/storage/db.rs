@@ -1,25 +1,44 @@
-//! The database handle for both engines, transactions, and migrations.
+//! The database handle for both engines, the one write interface, reads, and migrations.
 //!
-//! SQLite: one write connection (so writers queue in the pool instead of failing with
-//! SQLITE_BUSY) that opens every write transaction with `BEGIN IMMEDIATE`, plus a pool of
-//! read-only connections; WAL with `synchronous=FULL`, so a committed write survives power
-//! loss. PostgreSQL: one pool; its own group commit serves concurrent writers.
+//! Every use case hands its transaction body to [`Db::write`] (or [`Db::read`]): an async
+//! function over a [`Tx`]. The same body, and so the same SQL and binding, runs on both
+//! engines:
+//! - SQLite: one writer thread owns the only write connection (rusqlite) and commits what
+//!   has queued as one transaction, each body under its own SAVEPOINT, one fsync per batch,
+//!   every caller answered after the COMMIT ([`super::sqlite`]). Reads run on read-only
+//!   connections beside it under WAL.
+//! - PostgreSQL: each body runs in its own transaction from the pool (sqlx), awaited by the
+//!   caller; PostgreSQL groups concurrent commits itself (measured in docs/benchmarks.md).
+//!
+//! Bodies must not wait on anything but the database: slow work (password hashing, network)
+//! happens before a body is queued. On SQLite a body that awaits anything else fails.
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Postgres, Transaction};
+
+use super::sql::{Row, StoreError, Value};
+use super::{pg, sqlite};
+use crate::AppError;
+use crate::idempotency;
 
 /// How long a request waits for a connection before the pool gives up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
-/// SQLite readers; WAL lets them run beside the one writer.
-const SQLITE_READERS: u32 = 8;
 /// PostgreSQL connections per app server.
 const PG_CONNECTIONS: u32 = 16;
+
+/// A boxed, sendable future borrowing for `'a`: what a transaction body returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 #[derive(Debug, Clone)]
 pub enum DbConfig {
@@ -35,158 +54,193 @@ pub enum Engine {
 }
 
 #[derive(Clone)]
-pub enum Db {
-    Sqlite { write: SqlitePool, read: SqlitePool },
+pub struct Db {
+    engine: Arc<EngineDb>,
+    faults: Arc<Faults>,
+}
+
+enum EngineDb {
+    Sqlite(sqlite::SqliteDb),
     Postgres(PgPool),
 }
 
-/// A transaction on either engine. Storage functions match on it with [`on_tx!`], so each
-/// SQL statement is written once and compiled for both.
-pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
+/// Test-only failure injection; every flag is off in production.
+#[derive(Default)]
+struct Faults {
+    /// The next write commits, then its caller is told it failed: a crash between the
+    /// COMMIT and the answer, as seen from outside.
+    fail_after_commit: AtomicBool,
 }
 
-/// Runs `$body` with `$c` bound to the engine's connection inside the transaction.
-#[macro_export]
-macro_rules! on_tx {
-    ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::storage::db::Tx::Sqlite(t) => {
-                let $c = &mut **t;
-                $body
-            }
-            $crate::storage::db::Tx::Postgres(t) => {
-                let $c = &mut **t;
-                $body
-            }
-        }
-    };
+/// A transaction on either engine. Storage functions call [`Tx::query`] and friends with
+/// one SQL text and one parameter list for both.
+pub struct Tx {
+    pub(super) inner: TxInner,
 }
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+pub(super) enum TxInner {
+    /// The connection itself, lent by the writer thread or a reader for one body (owned so
+    /// that `&mut Tx` is `Send`); the caller has already begun the transaction.
+    Sqlite(rusqlite::Connection),
+    PgTx(Transaction<'static, Postgres>),
+    PgConn(sqlx::pool::PoolConnection<Postgres>),
+}
+
+/// A transaction body, boxed so the engines' runners are not generic over it.
+pub(super) type Body<T> =
+    Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, AppError>> + Send>;
+
+/// Boxes a body; a function (not `Box::new` at the call site) so that the closure's
+/// higher-ranked signature is inferred from this bound.
+pub(super) fn boxed<T, F>(body: F) -> Body<T>
+where
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, AppError>> + Send + 'static,
+{
+    Box::new(body)
+}
 
 impl Db {
-    /// Connects without migrating.
-    pub async fn connect(config: &DbConfig) -> Result<Db, sqlx::Error> {
-        match config {
+    /// Connects and applies pending migrations. Each migration runs in its own
+    /// transaction, so one that fails leaves the database as it was.
+    pub async fn open(config: &DbConfig) -> Result<Db, AppError> {
+        let engine = match config {
             DbConfig::SqliteDir(dir) => {
-                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| AppError::Internal(format!("{}: {e}", dir.display())))?;
                 let file = dir.join("shequn.db");
-                let base = SqliteConnectOptions::new()
-                    .filename(&file)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true);
-                let write = PoolOptions::<Sqlite>::new()
-                    .max_connections(1)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_with(base.clone().create_if_missing(true))
-                    .await?;
-                let read = PoolOptions::<Sqlite>::new()
-                    .max_connections(SQLITE_READERS)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_with(base.read_only(true))
-                    .await?;
-                Ok(Db::Sqlite { write, read })
+                sqlite::migrate(&file).await?;
+                EngineDb::Sqlite(sqlite::SqliteDb::open(&file)?)
             }
             DbConfig::Postgres(url) => {
-                let opts = PgConnectOptions::from_str(url)?;
+                let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?;
                 let pool = PoolOptions::<Postgres>::new()
                     .max_connections(PG_CONNECTIONS)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(opts)
-                    .await?;
-                Ok(Db::Postgres(pool))
+                    .await
+                    .map_err(StoreError::from)?;
+                pg::migrate(&pool).await?;
+                EngineDb::Postgres(pool)
             }
-        }
-    }
-
-    /// Connects and applies pending migrations. Each migration runs in its own
-    /// transaction, so one that fails leaves the database as it was.
-    pub async fn open(config: &DbConfig) -> Result<Db, sqlx::migrate::MigrateError> {
-        let db = Db::connect(config).await?;
-        db.migrate().await?;
-        Ok(db)
-    }
-
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await,
-            Db::Postgres(pool) => PG_MIGRATIONS.run(pool).await,
-        }
+        };
+        Ok(Db {
+            engine: Arc::new(engine),
+            faults: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
-        match self {
-            Db::Sqlite { .. } => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+        match &*self.engine {
+            EngineDb::Sqlite(_) => Engine::Sqlite,
+            EngineDb::Postgres(_) => Engine::Postgres,
         }
     }
 
-    /// A transaction that may write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`): a deferred BEGIN that later upgrades fails with SQLITE_BUSY
-    /// instead of waiting.
-    pub async fn write(&self) -> Result<Tx, sqlx::Error> {
-        match self {
-            Db::Sqlite { write, .. } => Ok(Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?)),
-            Db::Postgres(pool) => Ok(Tx::Postgres(pool.begin().await?)),
+    /// Runs `body` as one write transaction and returns its result once it is durable.
+    ///
+    /// If the current request carries an `Idempotency-Key` (see [`idempotency`]), its record
+    /// is written in this same transaction together with the result, and a retry gets the
+    /// stored result back without running `body` again.
+    pub async fn write<T, F>(&self, body: F) -> Result<T, AppError>
+    where
+        T: Serialize + DeserializeOwned + Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, AppError>> + Send + 'static,
+    {
+        let body = match idempotency::take_pending() {
+            Some(key) => boxed(move |tx| Box::pin(idempotency::around(tx, key, body))),
+            None => boxed(body),
+        };
+        let out = match &*self.engine {
+            EngineDb::Sqlite(s) => s.write(body).await?,
+            EngineDb::Postgres(pool) => pg::write(pool, body).await?,
+        };
+        if self.faults.fail_after_commit.swap(false, Ordering::SeqCst) {
+            return Err(AppError::Internal(
+                "injected failure after commit (test hook)".into(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Runs `body` as one read-only transaction (on SQLite one consistent snapshot).
+    pub async fn read<T, F>(&self, body: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, AppError>> + Send + 'static,
+    {
+        match &*self.engine {
+            EngineDb::Sqlite(s) => s.read(boxed(body)).await,
+            EngineDb::Postgres(pool) => pg::read(pool, boxed(body)).await,
         }
     }
 
-    /// A read-only transaction: one consistent snapshot for the whole use case.
-    pub async fn read(&self) -> Result<Tx, sqlx::Error> {
-        match self {
-            Db::Sqlite { read, .. } => Ok(Tx::Sqlite(read.begin().await?)),
-            Db::Postgres(pool) => Ok(Tx::Postgres(pool.begin().await?)),
-        }
+    /// Test hook: the next write commits and then reports a failure to its caller.
+    pub fn inject_failure_after_next_commit(&self) {
+        self.faults.fail_after_commit.store(true, Ordering::SeqCst);
     }
 
     /// Whether the database answers a trivial query (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        let r = match self {
-            Db::Sqlite { read, .. } => sqlx::query("SELECT 1").execute(read).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
-        };
-        r.is_ok()
+        self.read(|tx| Box::pin(async move { Ok(tx.query_one("SELECT 1", &[]).await?) }))
+            .await
+            .is_ok()
     }
 
-    /// Pool gauges for `/metrics`: (name, size, idle).
+    /// Gauges for `/metrics`: (name, size, idle or queued).
     pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
-        match self {
-            Db::Sqlite { write, read } => vec![
-                ("sqlite_write", write.size(), write.num_idle()),
-                ("sqlite_read", read.size(), read.num_idle()),
-            ],
-            Db::Postgres(pool) => vec![("postgres", pool.size(), pool.num_idle())],
+        match &*self.engine {
+            EngineDb::Sqlite(s) => s.stats(),
+            EngineDb::Postgres(pool) => vec![("postgres", pool.size(), pool.num_idle())],
         }
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { write, read } => {
-                read.close().await;
-                write.close().await;
-            }
-            Db::Postgres(pool) => pool.close().await,
+        match &*self.engine {
+            EngineDb::Sqlite(s) => s.close(),
+            EngineDb::Postgres(pool) => pool.close().await,
         }
     }
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+    pub fn engine(&self) -> Engine {
+        match &self.inner {
+            TxInner::Sqlite(_) => Engine::Sqlite,
+            TxInner::PgTx(_) | TxInner::PgConn(_) => Engine::Postgres,
         }
     }
 
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await,
-            Tx::Postgres(t) => t.rollback().await,
+    /// Every row the statement returns.
+    pub async fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
+        match &mut self.inner {
+            TxInner::Sqlite(c) => sqlite::query(c, sql, params),
+            TxInner::PgTx(t) => pg::query(t, sql, params).await,
+            TxInner::PgConn(c) => pg::query(c, sql, params).await,
+        }
+    }
+
+    /// The first row, if any.
+    pub async fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &[Value<'_>],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    /// Exactly the first row; none is a storage error.
+    pub async fn query_one(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Row, StoreError> {
+        self.query_opt(sql, params)
+            .await?
+            .ok_or_else(|| StoreError::Decode("the statement returned no row".into()))
+    }
+
+    /// Runs a statement and returns how many rows it changed.
+    pub async fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
+        match &mut self.inner {
+            TxInner::Sqlite(c) => sqlite::execute(c, sql, params),
+            TxInner::PgTx(t) => pg::execute(t, sql, params).await,
+            TxInner::PgConn(c) => pg::execute(c, sql, params).await,
         }
     }
 }

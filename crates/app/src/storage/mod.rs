@@ -1,17 +1,18 @@
 //! Storage: the database handle, migrations and one module of SQL per aggregate.
 //!
-//! Every function here takes a [`db::Tx`] opened by a use case and a `BrandId`; the same
-//! SQL text (`$N` placeholders, `RETURNING`, no engine functions) runs on both engines.
+//! Every function here takes a [`db::Tx`] lent to a use case's transaction body and a
+//! `BrandId`; the same SQL text (`$N` placeholders, `RETURNING`, no engine functions) and the
+//! same parameters ([`sql::Value`]) run on both engines.
 
 #[macro_use]
-pub mod db;
+pub mod sql;
 pub mod audit;
-pub mod group_commit;
-pub mod idempotency;
+pub mod db;
 pub mod orgs;
+mod pg;
 pub mod regions;
 pub mod sessions;
+pub mod sqlite;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
-pub mod writer_thread;

@@ -1,18 +1,20 @@
 //! SQL for regions (大区).
 
-use shequn_domain::{BrandId, Cursor, Name, PageSize, RegionId};
-use sqlx::FromRow;
+use shequn_domain::{BrandId, Cursor, Name, PageSize, Region, RegionId};
 
 use super::db::Tx;
+use super::sql::{Row, StoreError};
 
-#[derive(Debug, Clone, FromRow)]
-pub struct RegionRow {
-    pub id: i64,
-    pub brand_id: i64,
-    pub name: String,
-    pub active: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
+const COLUMNS: &str = "id, name, active, created_at, updated_at";
+
+fn region(r: &Row) -> Result<Region, StoreError> {
+    Ok(Region {
+        id: RegionId(r.get(0)?),
+        name: r.get(1)?,
+        active: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+    })
 }
 
 pub async fn insert(
@@ -20,25 +22,25 @@ pub async fn insert(
     brand: BrandId,
     name: &Name,
     now: i64,
-) -> Result<RegionRow, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "INSERT INTO regions (brand_id, name, active, created_at, updated_at)
-         VALUES ($1, $2, TRUE, $3, $3)
-         RETURNING id, brand_id, name, active, created_at, updated_at")
-        .bind(brand.get()).bind(name.as_str()).bind(now)
-        .fetch_one(c).await)
+) -> Result<Region, StoreError> {
+    let r = tx
+        .query_one(
+            "INSERT INTO regions (brand_id, name, active, created_at, updated_at)
+             VALUES ($1, $2, TRUE, $3, $3)
+             RETURNING id, name, active, created_at, updated_at",
+            &params![brand, name.as_str(), now],
+        )
+        .await?;
+    region(&r)
 }
 
-pub async fn get(
-    tx: &mut Tx,
-    brand: BrandId,
-    id: RegionId,
-) -> Result<Option<RegionRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, name, active, created_at, updated_at
-         FROM regions WHERE brand_id = $1 AND id = $2")
-        .bind(brand.get()).bind(id.get())
-        .fetch_optional(c).await)
+pub async fn get(tx: &mut Tx, brand: BrandId, id: RegionId) -> Result<Option<Region>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM regions WHERE brand_id = $1 AND id = $2");
+    tx.query_opt(&sql, &params![brand, id])
+        .await?
+        .as_ref()
+        .map(region)
+        .transpose()
 }
 
 /// Regions of the brand after `after`, in id order; `only` narrows to one region.
@@ -48,14 +50,17 @@ pub async fn list(
     only: Option<RegionId>,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<RegionRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, name, active, created_at, updated_at
-         FROM regions
+) -> Result<Vec<Region>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM regions
          WHERE brand_id = $1 AND id > $2 AND ($3 IS NULL OR id = $3)
-         ORDER BY id LIMIT $4")
-        .bind(brand.get()).bind(after.0).bind(only.map(RegionId::get)).bind(i64::from(limit.get()))
-        .fetch_all(c).await)
+         ORDER BY id LIMIT $4"
+    );
+    tx.query(&sql, &params![brand, after.0, only, i64::from(limit.get())])
+        .await?
+        .iter()
+        .map(region)
+        .collect()
 }
 
 pub async fn update(
@@ -65,29 +70,37 @@ pub async fn update(
     name: &str,
     active: bool,
     now: i64,
-) -> Result<Option<RegionRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
+) -> Result<Option<Region>, StoreError> {
+    tx.query_opt(
         "UPDATE regions SET name = $3, active = $4, updated_at = $5
          WHERE brand_id = $1 AND id = $2
-         RETURNING id, brand_id, name, active, created_at, updated_at")
-        .bind(brand.get()).bind(id.get()).bind(name).bind(active).bind(now)
-        .fetch_optional(c).await)
+         RETURNING id, name, active, created_at, updated_at",
+        &params![brand, id, name, active, now],
+    )
+    .await?
+    .as_ref()
+    .map(region)
+    .transpose()
 }
 
-pub async fn count_active(tx: &mut Tx, brand: BrandId) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM regions WHERE brand_id = $1 AND active = TRUE")
-        .bind(brand.get()).fetch_one(c).await)
+pub async fn count_active(tx: &mut Tx, brand: BrandId) -> Result<i64, StoreError> {
+    tx.query_one(
+        "SELECT COUNT(*) FROM regions WHERE brand_id = $1 AND active = TRUE",
+        &params![brand],
+    )
+    .await?
+    .get(0)
 }
 
 pub async fn find_by_name(
     tx: &mut Tx,
     brand: BrandId,
     name: &Name,
-) -> Result<Option<RegionRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, name, active, created_at, updated_at
-         FROM regions WHERE brand_id = $1 AND name = $2")
-        .bind(brand.get()).bind(name.as_str())
-        .fetch_optional(c).await)
+) -> Result<Option<Region>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM regions WHERE brand_id = $1 AND name = $2");
+    tx.query_opt(&sql, &params![brand, name.as_str()])
+        .await?
+        .as_ref()
+        .map(region)
+        .transpose()
 }

@@ -1,19 +1,22 @@
 //! SQL for API bearer tokens. Only the SHA-256 of a token is stored.
 
-use shequn_domain::{BrandId, Cursor, PageSize, StaffId, TokenId};
-use sqlx::FromRow;
+use shequn_domain::{ApiToken, BrandId, Cursor, PageSize, StaffId, TokenId};
 
 use super::db::Tx;
+use super::sql::{Row, StoreError};
 
-#[derive(Debug, Clone, FromRow)]
-pub struct TokenRow {
-    pub id: i64,
-    pub brand_id: i64,
-    pub staff_id: i64,
-    pub name: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
+/// The columns [`token`] decodes, in its order.
+const COLUMNS: &str = "id, staff_id, name, created_at, expires_at, revoked_at";
+
+fn token(r: &Row) -> Result<ApiToken, StoreError> {
+    Ok(ApiToken {
+        id: TokenId(r.get(0)?),
+        staff_id: StaffId(r.get(1)?),
+        name: r.get(2)?,
+        created_at: r.get(3)?,
+        expires_at: r.get(4)?,
+        revoked_at: r.get(5)?,
+    })
 }
 
 pub async fn insert(
@@ -24,21 +27,33 @@ pub async fn insert(
     hash: &str,
     now: i64,
     expires_at: i64,
-) -> Result<TokenRow, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
+) -> Result<ApiToken, StoreError> {
+    let sql = format!(
         "INSERT INTO api_tokens (brand_id, staff_id, name, token_hash, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id, brand_id, staff_id, name, created_at, expires_at, revoked_at")
-        .bind(brand.get()).bind(staff.get()).bind(name).bind(hash).bind(now).bind(expires_at)
-        .fetch_one(c).await)
+         RETURNING {COLUMNS}"
+    );
+    let r = tx
+        .query_one(&sql, &params![brand, staff, name, hash, now, expires_at])
+        .await?;
+    token(&r)
 }
 
-/// A live token: not revoked, not expired.
-pub async fn find_live(tx: &mut Tx, hash: &str, now: i64) -> Result<Option<TokenRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, staff_id, name, created_at, expires_at, revoked_at FROM api_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
-        .bind(hash).bind(now).fetch_optional(c).await)
+/// A live token (not revoked, not expired) and its brand: the bearer lookup.
+pub async fn find_live(
+    tx: &mut Tx,
+    hash: &str,
+    now: i64,
+) -> Result<Option<(BrandId, ApiToken)>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, brand_id FROM api_tokens
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2"
+    );
+    tx.query_opt(&sql, &params![hash, now])
+        .await?
+        .as_ref()
+        .map(|r| -> Result<(BrandId, ApiToken), StoreError> { Ok((BrandId(r.get(6)?), token(r)?)) })
+        .transpose()
 }
 
 pub async fn get(
@@ -46,11 +61,15 @@ pub async fn get(
     brand: BrandId,
     staff: StaffId,
     id: TokenId,
-) -> Result<Option<TokenRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, staff_id, name, created_at, expires_at, revoked_at FROM api_tokens
-         WHERE brand_id = $1 AND staff_id = $2 AND id = $3")
-        .bind(brand.get()).bind(staff.get()).bind(id.get()).fetch_optional(c).await)
+) -> Result<Option<ApiToken>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE brand_id = $1 AND staff_id = $2 AND id = $3"
+    );
+    tx.query_opt(&sql, &params![brand, staff, id])
+        .await?
+        .as_ref()
+        .map(token)
+        .transpose()
 }
 
 pub async fn list(
@@ -59,12 +78,19 @@ pub async fn list(
     staff: StaffId,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<TokenRow>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, brand_id, staff_id, name, created_at, expires_at, revoked_at FROM api_tokens
-         WHERE brand_id = $1 AND staff_id = $2 AND id > $3 ORDER BY id LIMIT $4")
-        .bind(brand.get()).bind(staff.get()).bind(after.0).bind(i64::from(limit.get()))
-        .fetch_all(c).await)
+) -> Result<Vec<ApiToken>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM api_tokens
+         WHERE brand_id = $1 AND staff_id = $2 AND id > $3 ORDER BY id LIMIT $4"
+    );
+    tx.query(
+        &sql,
+        &params![brand, staff, after.0, i64::from(limit.get())],
+    )
+    .await?
+    .iter()
+    .map(token)
+    .collect()
 }
 
 pub async fn revoke(
@@ -73,11 +99,13 @@ pub async fn revoke(
     staff: StaffId,
     id: TokenId,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, c => sqlx::query(
+) -> Result<(), StoreError> {
+    tx.execute(
         "UPDATE api_tokens SET revoked_at = $4
-         WHERE brand_id = $1 AND staff_id = $2 AND id = $3 AND revoked_at IS NULL")
-        .bind(brand.get()).bind(staff.get()).bind(id.get()).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE brand_id = $1 AND staff_id = $2 AND id = $3 AND revoked_at IS NULL",
+        &params![brand, staff, id, now],
+    )
+    .await?;
     Ok(())
 }
 
@@ -88,10 +116,12 @@ pub async fn revoke_all_except(
     staff: StaffId,
     keep: Option<TokenId>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, c => sqlx::query(
+) -> Result<(), StoreError> {
+    tx.execute(
         "UPDATE api_tokens SET revoked_at = $3
-         WHERE brand_id = $1 AND staff_id = $2 AND revoked_at IS NULL AND ($4 IS NULL OR id <> $4)")
-        .bind(brand.get()).bind(staff.get()).bind(now).bind(keep.map(TokenId::get)).execute(c).await.map(|r| r.rows_affected()))?;
+         WHERE brand_id = $1 AND staff_id = $2 AND revoked_at IS NULL AND ($4 IS NULL OR id <> $4)",
+        &params![brand, staff, now, keep],
+    )
+    .await?;
     Ok(())
 }

@@ -1,29 +1,25 @@
-//! Turning a staff row into the domain's `Actor` (role + placement).
+//! Turning a staff member into the domain's `Actor` (role + placement).
 
-use shequn_domain::{Actor, BrandId, Placement, RegionId, Role, StaffId, StoreId};
+use shequn_domain::{Actor, BrandId, Placement, Role, StaffId, StaffMember};
 
 use crate::AppError;
 use crate::storage::db::Tx;
-use crate::storage::staff::{self, StaffRow};
+use crate::storage::staff;
 
-/// The placement recorded on a staff row. A row that breaks the role/placement rule is a
+/// The placement recorded on a staff member. One that breaks the role/placement rule is a
 /// bug elsewhere, reported as an internal error rather than guessed around.
-pub fn placement_of(row: &StaffRow) -> Result<(Role, Placement), AppError> {
-    let role = Role::parse("role", &row.role).map_err(|e| AppError::Internal(e.to_string()))?;
-    let store = row
-        .store_id
-        .zip(row.store_region_id)
-        .map(|(s, r)| (RegionId(r), StoreId(s)));
-    let placement = Placement::for_role(role, row.region_id.map(RegionId), store)
-        .map_err(|e| AppError::Internal(format!("staff {}: {e}", row.id)))?;
-    Ok((role, placement))
+pub fn placement_of(m: &StaffMember) -> Result<(Role, Placement), AppError> {
+    let store = m.store_id.zip(m.store_region_id).map(|(s, r)| (r, s));
+    let placement = Placement::for_role(m.role, m.region_id, store)
+        .map_err(|e| AppError::Internal(format!("staff {}: {e}", m.id)))?;
+    Ok((m.role, placement))
 }
 
-pub fn actor_of(row: &StaffRow) -> Result<Actor, AppError> {
-    let (role, placement) = placement_of(row)?;
+pub fn actor_of(m: &StaffMember) -> Result<Actor, AppError> {
+    let (role, placement) = placement_of(m)?;
     Ok(Actor {
-        brand: BrandId(row.brand_id),
-        staff: StaffId(row.id),
+        brand: m.brand_id,
+        staff: m.id,
         role,
         placement,
     })
@@ -34,9 +30,9 @@ pub async fn load(
     tx: &mut Tx,
     brand: BrandId,
     id: StaffId,
-) -> Result<Option<(Actor, StaffRow)>, AppError> {
+) -> Result<Option<(Actor, StaffMember)>, AppError> {
     match staff::get(tx, brand, id).await? {
-        Some(row) if row.active => Ok(Some((actor_of(&row)?, row))),
+        Some(m) if m.active => Ok(Some((actor_of(&m)?, m))),
         _ => Ok(None),
     }
 }

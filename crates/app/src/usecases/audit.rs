@@ -24,8 +24,11 @@ pub async fn list(
         ScopeFilter::Region(r) => (Some(r), None),
         ScopeFilter::Store(s) => (None, Some(s)),
     };
-    let mut tx = db.read().await?;
-    let rows = audit::list(&mut tx, actor.brand, region, store, before, size).await?;
-    tx.commit().await?;
+    let brand = actor.brand;
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move { Ok(audit::list(tx, brand, region, store, before, size).await?) })
+        })
+        .await?;
     Ok(Page::from_rows(rows, size, |r| r.id))
 }

@@ -1,12 +1,12 @@
 //! Logging in, web sessions and password changes.
 
-use shequn_domain::{Actor, BrandId, Email, Password};
+use serde_json::json;
+use shequn_domain::{Actor, AuditAction, BrandId, Email, Password, StaffMember, TokenId};
 
 use crate::clock::now_ms;
 use crate::secrets::{dummy_hash, hash_password, hash_secret, random_secret, verify_password};
-use crate::storage::staff::{self, StaffRow};
-use crate::storage::{orgs, sessions, tokens};
-use crate::usecases::actor;
+use crate::storage::{audit, orgs, sessions, staff, tokens};
+use crate::usecases::{actor, event};
 use crate::{AppError, Db};
 
 /// A session unused for this long is gone.
@@ -24,18 +24,25 @@ pub async fn check_credentials(
     email: &str,
     password: &str,
     brand: Option<&str>,
-) -> Result<StaffRow, AppError> {
-    let brand = brand.map(str::trim).filter(|b| !b.is_empty());
-    let rows = match Email::parse("email", email) {
+) -> Result<StaffMember, AppError> {
+    let brand = brand
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(str::to_owned);
+    let accounts = match Email::parse("email", email) {
         Ok(email) => {
-            let mut tx = db.read().await?;
-            let rows = staff::find_by_email(&mut tx, &email, brand).await?;
-            tx.commit().await?;
-            rows
+            db.read(move |tx| {
+                Box::pin(
+                    async move { Ok(staff::find_by_email(tx, &email, brand.as_deref()).await?) },
+                )
+            })
+            .await?
         }
         Err(_) => Vec::new(),
     };
-    let active: Vec<StaffRow> = rows.into_iter().filter(|r| r.active).collect();
+    // Argon2 runs here, outside any transaction.
+    let active: Vec<(StaffMember, String)> =
+        accounts.into_iter().filter(|(m, _)| m.active).collect();
     if active.is_empty() {
         let dummy = tokio::task::spawn_blocking(dummy_hash)
             .await
@@ -44,23 +51,29 @@ pub async fn check_credentials(
         return Err(AppError::BadCredentials);
     }
     let mut matching = Vec::new();
-    for row in active {
-        if verify_password(password.to_owned(), row.password_hash.clone()).await? {
-            matching.push(row);
+    for (member, hash) in active {
+        if verify_password(password.to_owned(), hash).await? {
+            matching.push(member);
         }
     }
     match matching.len() {
         0 => Err(AppError::BadCredentials),
         1 => Ok(matching.remove(0)),
         _ => {
-            let mut tx = db.read().await?;
-            let mut slugs = Vec::new();
-            for row in &matching {
-                if let Some(b) = orgs::get(&mut tx, BrandId(row.brand_id)).await? {
-                    slugs.push(b.slug);
-                }
-            }
-            tx.commit().await?;
+            let brands: Vec<BrandId> = matching.iter().map(|m| m.brand_id).collect();
+            let slugs = db
+                .read(move |tx| {
+                    Box::pin(async move {
+                        let mut slugs = Vec::new();
+                        for b in brands {
+                            if let Some(b) = orgs::get(tx, b).await? {
+                                slugs.push(b.slug);
+                            }
+                        }
+                        Ok(slugs)
+                    })
+                })
+                .await?;
             Err(AppError::Conflict {
                 field: "brand",
                 message: format!(
@@ -74,94 +87,128 @@ pub async fn check_credentials(
 
 /// A new web session for `staff`; `previous` (the session the browser had) is removed, so
 /// the id changes at every login. Returns (session id, CSRF token).
+#[tracing::instrument(skip_all, fields(brand = %staff.brand_id, staff = %staff.id))]
 pub async fn start_session(
     db: &Db,
-    staff: &StaffRow,
+    staff: &StaffMember,
     previous: Option<&str>,
 ) -> Result<(String, String), AppError> {
     let actor = actor::actor_of(staff)?;
     let id = random_secret("");
     let csrf = random_secret("");
-    let mut tx = db.write().await?;
-    if let Some(prev) = previous {
-        sessions::delete(&mut tx, &hash_secret(prev)).await?;
-    }
-    sessions::insert(
-        &mut tx,
-        actor.brand,
-        actor.staff,
-        &hash_secret(&id),
-        &csrf,
-        now_ms(),
-    )
+    let id_hash = hash_secret(&id);
+    let previous_hash = previous.map(hash_secret);
+    let stored_csrf = csrf.clone();
+    // The session id and CSRF token are returned from here, not from the body: a write's
+    // result may be stored (idempotency), and these secrets must not be.
+    db.write(move |tx| {
+        Box::pin(async move {
+            if let Some(prev) = previous_hash {
+                sessions::delete(tx, &prev).await?;
+            }
+            sessions::insert(
+                tx,
+                actor.brand,
+                actor.staff,
+                &id_hash,
+                &stored_csrf,
+                now_ms(),
+            )
+            .await?;
+            Ok(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok((id, csrf))
 }
 
-/// A live session's actor, staff row and CSRF token. Idle sessions are removed.
+/// A live session's actor, staff member and CSRF token. Idle sessions are removed.
 pub struct SessionInfo {
     pub actor: Actor,
-    pub staff: StaffRow,
+    pub staff: StaffMember,
     pub csrf: String,
 }
 
+/// Looks the session up in a read. Writes only when the session must go (idle, or its
+/// staff member gone or deactivated) or when `last_seen_at` is more than
+/// [`SESSION_TOUCH_EVERY_MS`] old: at most one small write a minute per session.
 pub async fn resolve_session(db: &Db, id: &str) -> Result<Option<SessionInfo>, AppError> {
     let now = now_ms();
     let id_hash = hash_secret(id);
-    let mut tx = db.read().await?;
-    let Some(s) = sessions::find(&mut tx, &id_hash).await? else {
+    let lookup = id_hash.clone();
+    let found = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let Some(s) = sessions::find(tx, &lookup).await? else {
+                    return Ok(None);
+                };
+                let loaded = actor::load(tx, s.brand_id, s.staff_id).await?;
+                Ok(Some((s, loaded)))
+            })
+        })
+        .await?;
+    let Some((s, loaded)) = found else {
         return Ok(None);
     };
-    let loaded = actor::load(
-        &mut tx,
-        shequn_domain::BrandId(s.brand_id),
-        shequn_domain::StaffId(s.staff_id),
-    )
-    .await?;
-    tx.commit().await?;
     let idle = now - s.last_seen_at;
-    if idle > SESSION_IDLE_MS || loaded.is_none() {
-        let mut tx = db.write().await?;
-        sessions::delete(&mut tx, &id_hash).await?;
-        tx.commit().await?;
+    let Some((actor, staff)) = loaded.filter(|_| idle <= SESSION_IDLE_MS) else {
+        db.write(move |tx| {
+            Box::pin(async move {
+                sessions::delete(tx, &id_hash).await?;
+                Ok(())
+            })
+        })
+        .await?;
         return Ok(None);
-    }
+    };
     if idle > SESSION_TOUCH_EVERY_MS {
-        let mut tx = db.write().await?;
-        sessions::touch(&mut tx, &id_hash, now).await?;
-        tx.commit().await?;
+        db.write(move |tx| {
+            Box::pin(async move {
+                sessions::touch(tx, &id_hash, now).await?;
+                Ok(())
+            })
+        })
+        .await?;
     }
-    Ok(loaded.map(|(actor, staff)| SessionInfo {
+    Ok(Some(SessionInfo {
         actor,
         staff,
         csrf: s.csrf_token,
     }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn end_session(db: &Db, id: &str) -> Result<(), AppError> {
-    let mut tx = db.write().await?;
-    sessions::delete(&mut tx, &hash_secret(id)).await?;
-    tx.commit().await?;
-    Ok(())
+    let id_hash = hash_secret(id);
+    db.write(move |tx| {
+        Box::pin(async move {
+            sessions::delete(tx, &id_hash).await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Changes the actor's password after checking the current one. Every session of the
 /// staff member ends and every API token except `keep_token` is revoked.
+#[tracing::instrument(skip(db, current, new), fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn change_password(
     db: &Db,
     actor: &Actor,
     current: &str,
     new: &str,
-    keep_token: Option<shequn_domain::TokenId>,
+    keep_token: Option<TokenId>,
 ) -> Result<(), AppError> {
     let new = Password::parse("new_password", new)?;
-    let mut tx = db.read().await?;
-    let row = staff::get(&mut tx, actor.brand, actor.staff)
+    let actor = *actor;
+    let stored = db
+        .read(move |tx| {
+            Box::pin(async move { Ok(staff::password_hash(tx, actor.brand, actor.staff).await?) })
+        })
         .await?
         .ok_or(AppError::NotFound("staff"))?;
-    tx.commit().await?;
-    if !verify_password(current.to_owned(), row.password_hash).await? {
+    // Argon2 (verify, then hash) runs before the write, outside any transaction.
+    if !verify_password(current.to_owned(), stored).await? {
         return Err(AppError::invalid(
             "current_password",
             "is not your current password",
@@ -169,18 +216,21 @@ pub async fn change_password(
     }
     let hash = hash_password(new.expose().to_owned()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
-    staff::set_password(&mut tx, actor.brand, actor.staff, &hash, now).await?;
-    sessions::delete_for_staff(&mut tx, actor.brand, actor.staff).await?;
-    tokens::revoke_all_except(&mut tx, actor.brand, actor.staff, keep_token, now).await?;
-    let e = crate::usecases::event(
-        actor,
-        shequn_domain::AuditAction::PasswordChanged,
-        actor.staff.get(),
-        actor.placement,
-        serde_json::json!({}),
-    );
-    crate::storage::audit::record(&mut tx, actor.brand, &e, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(move |tx| {
+        Box::pin(async move {
+            staff::set_password(tx, actor.brand, actor.staff, &hash, now).await?;
+            sessions::delete_for_staff(tx, actor.brand, actor.staff).await?;
+            tokens::revoke_all_except(tx, actor.brand, actor.staff, keep_token, now).await?;
+            let e = event(
+                &actor,
+                AuditAction::PasswordChanged,
+                actor.staff.get(),
+                actor.placement,
+                json!({}),
+            );
+            audit::record(tx, actor.brand, &e, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }

@@ -1,21 +1,25 @@
 //! Brands: the actor's own, and creating new ones (operators only, from the CLI).
 
-use shequn_domain::{Actor, BrandId, Email, Name, Password, Role, Slug, StaffId};
+use serde_json::json;
+use shequn_domain::{Actor, AuditAction, Brand, Email, Name, Password, Role, Slug, StaffId};
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
 use crate::storage::audit::{self, Event};
-use crate::storage::orgs::{self, BrandRow};
+use crate::storage::orgs;
 use crate::storage::staff::{self, NewStaff};
 use crate::{AppError, Db};
-use serde_json::json;
-use shequn_domain::AuditAction;
 
-pub async fn current(db: &Db, actor: &Actor) -> Result<BrandRow, AppError> {
-    let mut tx = db.read().await?;
-    let row = orgs::get(&mut tx, actor.brand).await?;
-    tx.commit().await?;
-    row.ok_or(AppError::NotFound("brand"))
+pub async fn current(db: &Db, actor: &Actor) -> Result<Brand, AppError> {
+    let brand = actor.brand;
+    db.read(move |tx| {
+        Box::pin(async move {
+            orgs::get(tx, brand)
+                .await?
+                .ok_or(AppError::NotFound("brand"))
+        })
+    })
+    .await
 }
 
 /// A new brand and its first brand admin, in one transaction: how an operator brings a
@@ -28,67 +32,71 @@ pub struct NewBrand {
     pub admin_password: String,
 }
 
-pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(BrandRow, StaffId), AppError> {
+#[tracing::instrument(skip_all, fields(slug = %input.slug))]
+pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, StaffId), AppError> {
     let slug = Slug::parse("slug", &input.slug)?;
     let name = Name::parse("name", &input.name)?;
     let email = Email::parse("admin_email", &input.admin_email)?;
     let admin_name = Name::parse("admin_name", &input.admin_name)?;
     let password = Password::parse("admin_password", &input.admin_password)?;
+    // Hashing is slow: done before the transaction, never inside it.
     let hash = hash_password(password.expose().to_owned()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
-    let brand = orgs::insert(&mut tx, &slug, &name, now)
-        .await
-        .map_err(AppError::on_unique(
-            "slug",
-            "a brand with this slug already exists",
-        ))?;
-    let admin = NewStaff {
-        email: &email,
-        display_name: admin_name.as_str(),
-        role: Role::BrandAdmin,
-        region: None,
-        store: None,
-        password_hash: &hash,
-    };
-    let staff_id = staff::insert(&mut tx, BrandId(brand.id), &admin, now)
-        .await
-        .map_err(AppError::on_unique(
-            "admin_email",
-            "this email already has an account",
-        ))?;
-    // Operator commands have no staff actor.
-    let events = [
-        (
-            AuditAction::BrandCreated,
-            brand.id,
-            json!({ "slug": brand.slug, "name": brand.name }),
-        ),
-        (
-            AuditAction::StaffCreated,
-            staff_id.get(),
-            json!({ "display_name": admin_name.as_str(), "role": "brand_admin" }),
-        ),
-    ];
-    for (action, subject_id, detail) in events {
-        let e = Event {
-            actor: None,
-            action,
-            subject_id,
-            region: None,
-            store: None,
-            detail,
-        };
-        audit::record(&mut tx, BrandId(brand.id), &e, now).await?;
-    }
-    tx.commit().await?;
-    Ok((brand, staff_id))
+    db.write(move |tx| {
+        Box::pin(async move {
+            let brand = orgs::insert(tx, &slug, &name, now)
+                .await
+                .map_err(AppError::on_unique(
+                    "slug",
+                    "a brand with this slug already exists",
+                ))?;
+            let admin = NewStaff {
+                email: &email,
+                display_name: admin_name.as_str(),
+                role: Role::BrandAdmin,
+                region: None,
+                store: None,
+                password_hash: &hash,
+            };
+            let staff_id =
+                staff::insert(tx, brand.id, &admin, now)
+                    .await
+                    .map_err(AppError::on_unique(
+                        "admin_email",
+                        "this email already has an account",
+                    ))?;
+            // Operator commands have no staff actor.
+            let events = [
+                (
+                    AuditAction::BrandCreated,
+                    brand.id.get(),
+                    json!({ "slug": brand.slug, "name": brand.name }),
+                ),
+                (
+                    AuditAction::StaffCreated,
+                    staff_id.get(),
+                    json!({ "display_name": admin_name.as_str(), "role": "brand_admin" }),
+                ),
+            ];
+            for (action, subject_id, detail) in events {
+                let e = Event {
+                    actor: None,
+                    action,
+                    subject_id,
+                    region: None,
+                    store: None,
+                    detail,
+                };
+                audit::record(tx, brand.id, &e, now).await?;
+            }
+            Ok((brand, staff_id))
+        })
+    })
+    .await
 }
 
 /// Every brand, for operators (`shequn brand list`); not reachable over HTTP.
-pub async fn list_all(db: &Db) -> Result<Vec<BrandRow>, AppError> {
-    let mut tx = db.read().await?;
-    let rows = orgs::list(&mut tx).await?;
-    tx.commit().await?;
-    Ok(rows)
+pub async fn list_all(db: &Db) -> Result<Vec<Brand>, AppError> {
+    db.read(|tx| Box::pin(async move { Ok(orgs::list(tx).await?) }))
+        .await
 }

@@ -18,17 +18,23 @@ pub async fn counts(db: &Db, actor: &Actor) -> Result<Counts, AppError> {
         ScopeFilter::Region(r) => (Some(r), None),
         ScopeFilter::Store(s) => (None, Some(s)),
     };
-    let mut tx = db.read().await?;
-    let regions = match actor.list_filter() {
-        ScopeFilter::Brand => regions::count_active(&mut tx, actor.brand).await?,
-        _ => 1,
-    };
-    let stores = stores::count_active(&mut tx, actor.brand, region, store).await?;
-    let staff = staff::count_active(&mut tx, actor.brand, region, store).await?;
-    tx.commit().await?;
-    Ok(Counts {
-        regions,
-        stores,
-        staff,
+    let whole_brand = matches!(actor.list_filter(), ScopeFilter::Brand);
+    let brand = actor.brand;
+    db.read(move |tx| {
+        Box::pin(async move {
+            let regions = if whole_brand {
+                regions::count_active(tx, brand).await?
+            } else {
+                1
+            };
+            let stores = stores::count_active(tx, brand, region, store).await?;
+            let staff = staff::count_active(tx, brand, region, store).await?;
+            Ok(Counts {
+                regions,
+                stores,
+                staff,
+            })
+        })
     })
+    .await
 }

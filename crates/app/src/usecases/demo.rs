@@ -63,25 +63,31 @@ fn parse<T>(r: Result<T, shequn_domain::DomainError>) -> Result<T, AppError> {
 
 /// Seeds the demo brands unless the `demo` brand exists. Returns whether it seeded.
 pub async fn seed(db: &Db) -> Result<bool, AppError> {
-    let mut tx = db.read().await?;
-    let exists = orgs::find_by_slug(&mut tx, "demo").await?.is_some();
-    tx.commit().await?;
+    let exists = db
+        .read(|tx| Box::pin(async move { Ok(orgs::find_by_slug(tx, "demo").await?.is_some()) }))
+        .await?;
     if exists {
         return Ok(false);
     }
     // One hash for every demo account: demo data is public anyway, and 45 argon2 runs
-    // would slow the first start by seconds.
+    // would slow the first start by seconds. Hashed before the transaction, never inside.
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
-    let demo = brand(&mut tx, "demo", "社群演示品牌 Demo Brand", now).await?;
+    // One transaction: all of the demo data or none of it.
+    db.write(move |tx| Box::pin(async move { seed_in(tx, &hash, now).await }))
+        .await
+}
+
+async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
+    // Another process may have seeded since the check above.
+    if orgs::find_by_slug(tx, "demo").await?.is_some() {
+        return Ok(false);
+    }
+    let demo = brand(tx, "demo", "社群演示品牌 Demo Brand", now).await?;
     let mut region_ids = Vec::new();
     for name in REGIONS {
-        region_ids.push(RegionId(
-            regions::insert(&mut tx, demo, &parse(Name::parse("name", name))?, now)
-                .await?
-                .id,
-        ));
+        let name = parse(Name::parse("name", name))?;
+        region_ids.push(regions::insert(tx, demo, &name, now).await?.id);
     }
     let mut store_ids = Vec::new();
     for (region, code, name, address) in STORES {
@@ -93,17 +99,17 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
             name: &name,
             address,
         };
-        store_ids.push(StoreId(stores::insert(&mut tx, demo, &new, now).await?.id));
+        store_ids.push(stores::insert(tx, demo, &new, now).await?.id);
     }
     hire(
-        &mut tx,
+        tx,
         demo,
         "admin@demo.shequn.test",
         "演示管理员",
         Role::BrandAdmin,
         None,
         None,
-        &hash,
+        hash,
         now,
     )
     .await?;
@@ -115,14 +121,14 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         let email = format!("{local}@demo.shequn.test");
         let name = format!("{}经理", REGIONS[i]);
         hire(
-            &mut tx,
+            tx,
             demo,
             &email,
             &name,
             Role::RegionManager,
             Some(*r),
             None,
-            &hash,
+            hash,
             now,
         )
         .await?;
@@ -134,14 +140,14 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         );
         let name = format!("{}店长", STORES[i].2);
         hire(
-            &mut tx,
+            tx,
             demo,
             &email,
             &name,
             Role::StoreManager,
             None,
             Some(*s),
-            &hash,
+            hash,
             now,
         )
         .await?;
@@ -150,30 +156,22 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         let email = format!("guide{:02}@demo.shequn.test", i + 1);
         let store = store_ids[i % store_ids.len()];
         hire(
-            &mut tx,
+            tx,
             demo,
             &email,
             name,
             Role::ShopGuide,
             None,
             Some(store),
-            &hash,
+            hash,
             now,
         )
         .await?;
     }
 
-    let other = brand(&mut tx, "other", "另一个品牌 Other Brand", now).await?;
-    let r = RegionId(
-        regions::insert(
-            &mut tx,
-            other,
-            &parse(Name::parse("name", "西南大区"))?,
-            now,
-        )
-        .await?
-        .id,
-    );
+    let other = brand(tx, "other", "另一个品牌 Other Brand", now).await?;
+    let region_name = parse(Name::parse("name", "西南大区"))?;
+    let r = regions::insert(tx, other, &region_name, now).await?.id;
     let code = parse(StoreCode::parse("code", "CD-001"))?;
     let name = parse(Name::parse("name", "成都春熙路店"))?;
     let new = NewStore {
@@ -182,39 +180,38 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         name: &name,
         address: "成都市锦江区春熙路 9 号",
     };
-    let s = StoreId(stores::insert(&mut tx, other, &new, now).await?.id);
+    let s = stores::insert(tx, other, &new, now).await?.id;
     hire(
-        &mut tx,
+        tx,
         other,
         "admin@other.shequn.test",
         "另一品牌管理员",
         Role::BrandAdmin,
         None,
         None,
-        &hash,
+        hash,
         now,
     )
     .await?;
     hire(
-        &mut tx,
+        tx,
         other,
         "guide@other.shequn.test",
         "成都导购",
         Role::ShopGuide,
         None,
         Some(s),
-        &hash,
+        hash,
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
 async fn brand(tx: &mut Tx, slug: &str, name: &str, now: i64) -> Result<BrandId, AppError> {
     let slug = parse(Slug::parse("slug", slug))?;
     let name = parse(Name::parse("name", name))?;
-    Ok(BrandId(orgs::insert(tx, &slug, &name, now).await?.id))
+    Ok(orgs::insert(tx, &slug, &name, now).await?.id)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -4,11 +4,14 @@
 
 use std::collections::HashSet;
 
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shequn_domain::{AuditAction, BrandId, Name, RegionId, StoreCode, StoreId};
 
 use crate::clock::now_ms;
 use crate::storage::audit::{self, Event};
+use crate::storage::db::Tx;
+use crate::storage::sql::StoreError;
 use crate::storage::stores::{self, NewStore};
 use crate::storage::{orgs, regions};
 use crate::usecases::stores::ADDRESS_MAX_CHARS;
@@ -57,13 +60,13 @@ pub enum ImportError {
     App(#[from] AppError),
 }
 
-impl From<sqlx::Error> for ImportError {
-    fn from(e: sqlx::Error) -> Self {
-        ImportError::App(AppError::Db(e))
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::App(AppError::Store(e))
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub regions_created: usize,
     pub created: usize,
@@ -147,7 +150,8 @@ fn message_of(e: shequn_domain::DomainError) -> String {
 }
 
 /// Imports the lines into the brand `slug`; with `dry_run`, reports what would change and
-/// rolls back.
+/// writes nothing.
+#[tracing::instrument(skip(db, lines), fields(lines = lines.len()))]
 pub async fn stores(
     db: &Db,
     slug: &str,
@@ -156,97 +160,135 @@ pub async fn stores(
 ) -> Result<ImportReport, ImportError> {
     let parsed = parse(lines).map_err(ImportError::Lines)?;
     let now = now_ms();
-    let mut tx = db.write().await?;
-    let brand = orgs::find_by_slug(&mut tx, slug)
-        .await?
-        .ok_or_else(|| ImportError::NoSuchBrand(slug.to_owned()))?;
-    let brand = BrandId(brand.id);
+    let brand_slug = slug.to_owned();
+    let report = if dry_run {
+        // A dry run only reads: it counts what a real run would do from the same lookups.
+        db.read(move |tx| Box::pin(async move { run(tx, &brand_slug, &parsed, now, false).await }))
+            .await?
+    } else {
+        // One transaction: every line or none.
+        db.write(move |tx| Box::pin(async move { run(tx, &brand_slug, &parsed, now, true).await }))
+            .await?
+    };
+    report.ok_or_else(|| ImportError::NoSuchBrand(slug.to_owned()))
+}
+
+/// Imports `parsed` into the brand `slug` inside `tx`, or with `apply` false only counts
+/// what that would do. None when there is no such brand.
+async fn run(
+    tx: &mut Tx,
+    slug: &str,
+    parsed: &[Parsed],
+    now: i64,
+    apply: bool,
+) -> Result<Option<ImportReport>, AppError> {
+    let Some(brand) = orgs::find_by_slug(tx, slug).await? else {
+        return Ok(None);
+    };
+    let brand = brand.id;
     let mut report = ImportReport::default();
-    for p in &parsed {
-        let region = match regions::find_by_name(&mut tx, brand, &p.region).await? {
-            Some(r) => RegionId(r.id),
+    // Regions a dry run would have created, by name: a later line naming one of them
+    // counts it once, as a real run finds the region it created for an earlier line.
+    let mut planned: HashSet<String> = HashSet::new();
+    for p in parsed {
+        // None only in a dry run, for a region a real run would create.
+        let region = match regions::find_by_name(tx, brand, &p.region).await? {
+            Some(r) => Some(r.id),
+            None if !apply => {
+                if planned.insert(p.region.as_str().to_owned()) {
+                    report.regions_created += 1;
+                }
+                None
+            }
             None => {
-                let r = regions::insert(&mut tx, brand, &p.region, now).await?;
+                let r = regions::insert(tx, brand, &p.region, now).await?;
                 record(
-                    &mut tx,
+                    tx,
                     brand,
                     AuditAction::RegionCreated,
-                    r.id,
-                    Some(RegionId(r.id)),
+                    r.id.get(),
+                    Some(r.id),
                     None,
                     json!({ "name": r.name }),
                     now,
                 )
                 .await?;
                 report.regions_created += 1;
-                RegionId(r.id)
+                Some(r.id)
             }
         };
-        match stores::find_by_code(&mut tx, brand, &p.code).await? {
+        match stores::find_by_code(tx, brand, &p.code).await? {
             None => {
+                report.created += 1;
+                // A dry run stops at counting; a real run always has the region by now.
+                let (true, Some(region)) = (apply, region) else {
+                    continue;
+                };
                 let new = NewStore {
                     region,
                     code: &p.code,
                     name: &p.name,
                     address: &p.address,
                 };
-                let row = stores::insert(&mut tx, brand, &new, now).await?;
-                let detail = json!({ "code": row.code, "name": row.name, "address": row.address, "region_id": row.region_id });
+                let store = stores::insert(tx, brand, &new, now).await?;
+                let detail = json!({ "code": store.code, "name": store.name, "address": store.address, "region_id": store.region_id });
                 record(
-                    &mut tx,
+                    tx,
                     brand,
                     AuditAction::StoreCreated,
-                    row.id,
+                    store.id.get(),
                     Some(region),
-                    Some(StoreId(row.id)),
+                    Some(store.id),
                     detail,
                     now,
                 )
                 .await?;
-                report.created += 1;
             }
-            Some(mut row) => {
-                let same = row.region_id == region.get()
-                    && row.name == p.name.as_str()
-                    && row.address == p.address;
+            Some(mut store) => {
+                let same = region == Some(store.region_id)
+                    && store.name == p.name.as_str()
+                    && store.address == p.address;
                 if same {
                     report.unchanged += 1;
                     continue;
                 }
-                row.region_id = region.get();
-                row.name = p.name.as_str().to_owned();
-                row.address = p.address.clone();
-                let row = stores::update(&mut tx, brand, &row, now)
+                report.updated += 1;
+                let (true, Some(region)) = (apply, region) else {
+                    continue;
+                };
+                store.region_id = region;
+                store.name = p.name.as_str().to_owned();
+                store.address = p.address.clone();
+                let store = stores::update(tx, brand, &store, now)
                     .await?
                     .ok_or(AppError::NotFound("store"))?;
-                let detail = json!({ "code": row.code, "name": row.name, "address": row.address, "region_id": row.region_id });
+                let detail = json!({ "code": store.code, "name": store.name, "address": store.address, "region_id": store.region_id });
                 record(
-                    &mut tx,
+                    tx,
                     brand,
                     AuditAction::StoreUpdated,
-                    row.id,
+                    store.id.get(),
                     Some(region),
-                    Some(StoreId(row.id)),
+                    Some(store.id),
                     detail,
                     now,
                 )
                 .await?;
-                report.updated += 1;
             }
         }
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
-    Ok(report)
+    debug_assert_eq!(
+        report.created + report.updated + report.unchanged,
+        parsed.len(),
+        "every line is counted once"
+    );
+    Ok(Some(report))
 }
 
 /// An operator's event: no staff actor.
 #[allow(clippy::too_many_arguments)]
 async fn record(
-    tx: &mut crate::storage::db::Tx,
+    tx: &mut Tx,
     brand: BrandId,
     action: AuditAction,
     subject_id: i64,

@@ -1,24 +1,22 @@
 //! Staff: hire (create with a first password), list, read, change role or store, deactivate.
 
+use serde_json::json;
 use shequn_domain::{
-    Actor, Cursor, Email, Name, PageSize, Password, Placement, RegionId, Role, ScopeFilter,
-    StaffId, StoreId,
+    Actor, AuditAction, Cursor, Email, Name, PageSize, Password, Placement, RegionId, Role,
+    ScopeFilter, SearchText, StaffId, StaffMember, StoreId,
 };
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
-use crate::storage::audit;
 use crate::storage::db::Tx;
-use crate::storage::staff::{self, NewStaff, StaffChange, StaffRow};
-use crate::storage::{regions, sessions, stores, tokens};
-use crate::usecases::event;
-use crate::usecases::{Page, actor::placement_of};
+use crate::storage::staff::{self, NewStaff, StaffChange};
+use crate::storage::{audit, regions, sessions, stores, tokens};
+use crate::usecases::{Page, actor::placement_of, event};
 use crate::{AppError, Db};
-use serde_json::json;
-use shequn_domain::AuditAction;
-use shequn_domain::SearchText;
 
 const EMAIL_TAKEN: &str = "this email already has an account";
+const MAY_NOT_GIVE_ROLE: &str = "you may not give this role here";
+const MAY_NOT_MANAGE: &str = "you may not manage this staff member";
 
 pub struct NewStaffInput {
     pub email: String,
@@ -40,7 +38,7 @@ async fn resolve_placement(
 ) -> Result<Placement, AppError> {
     let region = match (role, region_id) {
         (Role::RegionManager, Some(r)) => match regions::get(tx, actor.brand, r).await? {
-            Some(row) if actor.can_see_region(r) && row.active => Some(r),
+            Some(region) if actor.can_see_region(r) && region.active => Some(r),
             _ => {
                 return Err(AppError::invalid(
                     "region_id",
@@ -53,8 +51,8 @@ async fn resolve_placement(
     let store = match (role, store_id) {
         (Role::StoreManager | Role::ShopGuide, Some(s)) => {
             match stores::get(tx, actor.brand, s).await? {
-                Some(row) if actor.can_see_store(RegionId(row.region_id), s) && row.active => {
-                    Some((RegionId(row.region_id), s))
+                Some(store) if actor.can_see_store(store.region_id, s) && store.active => {
+                    Some((store.region_id, s))
                 }
                 _ => {
                     return Err(AppError::invalid(
@@ -69,49 +67,68 @@ async fn resolve_placement(
     Ok(Placement::for_role(role, region, store)?)
 }
 
-pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<StaffRow, AppError> {
+/// The placement the actor may give `role` with these ids, or why not.
+async fn grantable_placement(
+    tx: &mut Tx,
+    actor: &Actor,
+    role: Role,
+    region_id: Option<RegionId>,
+    store_id: Option<StoreId>,
+) -> Result<Placement, AppError> {
+    let placement = resolve_placement(tx, actor, role, region_id, store_id).await?;
+    Actor::require(actor.can_manage_staff(role, placement), MAY_NOT_GIVE_ROLE)?;
+    Ok(placement)
+}
+
+#[tracing::instrument(skip(db, input), fields(brand = %actor.brand, actor = %actor.staff))]
+pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<StaffMember, AppError> {
     let email = Email::parse("email", &input.email)?;
     let name = Name::parse("display_name", &input.display_name)?;
     let role = Role::parse("role", &input.role)?;
     let password = Password::parse("password", &input.password)?;
-    {
-        // Authorise before paying for the hash.
-        let mut tx = db.read().await?;
-        let placement =
-            resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
-        Actor::require(
-            actor.can_manage_staff(role, placement),
-            "you may not give this role here",
-        )?;
-        tx.commit().await?;
-    }
+    let (region_id, store_id) = (input.region_id, input.store_id);
+    let actor = *actor;
+    // Authorise before paying for the hash.
+    db.read(move |tx| {
+        Box::pin(async move {
+            grantable_placement(tx, &actor, role, region_id, store_id).await?;
+            Ok(())
+        })
+    })
+    .await?;
     let hash = hash_password(password.expose().to_owned()).await?;
-    let mut tx = db.write().await?;
-    let placement =
-        resolve_placement(&mut tx, actor, role, input.region_id, input.store_id).await?;
-    Actor::require(
-        actor.can_manage_staff(role, placement),
-        "you may not give this role here",
-    )?;
-    let new = NewStaff {
-        email: &email,
-        display_name: name.as_str(),
-        role,
-        region: region_column(placement),
-        store: placement.store(),
-        password_hash: &hash,
-    };
-    let id = staff::insert(&mut tx, actor.brand, &new, now_ms())
-        .await
-        .map_err(AppError::on_unique("email", EMAIL_TAKEN))?;
-    let row = staff::get(&mut tx, actor.brand, id)
-        .await?
-        .ok_or(AppError::NotFound("staff"))?;
-    let detail = json!({ "display_name": row.display_name, "role": row.role });
-    let e = event(actor, AuditAction::StaffCreated, row.id, placement, detail);
-    audit::record(&mut tx, actor.brand, &e, row.created_at).await?;
-    tx.commit().await?;
-    Ok(row)
+    db.write(move |tx| {
+        Box::pin(async move {
+            // Checked again inside the write: the region or store may have changed since.
+            let placement = grantable_placement(tx, &actor, role, region_id, store_id).await?;
+            let new = NewStaff {
+                email: &email,
+                display_name: name.as_str(),
+                role,
+                region: region_column(placement),
+                store: placement.store(),
+                password_hash: &hash,
+            };
+            let id = staff::insert(tx, actor.brand, &new, now_ms())
+                .await
+                .map_err(AppError::on_unique("email", EMAIL_TAKEN))?;
+            let member = staff::get(tx, actor.brand, id)
+                .await?
+                .ok_or(AppError::NotFound("staff"))?;
+            debug_assert_eq!(member.role, role);
+            let detail = json!({ "display_name": member.display_name, "role": member.role });
+            let e = event(
+                &actor,
+                AuditAction::StaffCreated,
+                member.id.get(),
+                placement,
+                detail,
+            );
+            audit::record(tx, actor.brand, &e, member.created_at).await?;
+            Ok(member)
+        })
+    })
+    .await
 }
 
 /// Only region managers store a region; store staff take theirs from the store.
@@ -129,7 +146,7 @@ pub async fn list(
     search: Option<&SearchText>,
     after: Cursor,
     size: PageSize,
-) -> Result<Page<StaffRow>, AppError> {
+) -> Result<Page<StaffMember>, AppError> {
     let (region, only) = match actor.list_filter() {
         ScopeFilter::Brand => (None, store),
         ScopeFilter::Region(r) => (Some(r), store),
@@ -141,33 +158,38 @@ pub async fn list(
             });
         }
     };
-    let mut tx = db.read().await?;
-    let rows = staff::list(&mut tx, actor.brand, region, only, search, after, size).await?;
-    tx.commit().await?;
-    Ok(Page::from_rows(rows, size, |r| r.id))
+    let brand = actor.brand;
+    let search = search.cloned();
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move {
+                Ok(staff::list(tx, brand, region, only, search.as_ref(), after, size).await?)
+            })
+        })
+        .await?;
+    Ok(Page::from_rows(rows, size, |r| r.id.get()))
 }
 
 async fn visible(
     tx: &mut Tx,
     actor: &Actor,
     id: StaffId,
-) -> Result<(StaffRow, Role, Placement), AppError> {
-    let Some(row) = staff::get(tx, actor.brand, id).await? else {
+) -> Result<(StaffMember, Role, Placement), AppError> {
+    let Some(member) = staff::get(tx, actor.brand, id).await? else {
         return Err(AppError::NotFound("staff"));
     };
-    let (role, placement) = placement_of(&row)?;
+    let (role, placement) = placement_of(&member)?;
     if actor.can_see_staff(id, placement) {
-        Ok((row, role, placement))
+        Ok((member, role, placement))
     } else {
         Err(AppError::NotFound("staff"))
     }
 }
 
-pub async fn get(db: &Db, actor: &Actor, id: StaffId) -> Result<StaffRow, AppError> {
-    let mut tx = db.read().await?;
-    let (row, _, _) = visible(&mut tx, actor, id).await?;
-    tx.commit().await?;
-    Ok(row)
+pub async fn get(db: &Db, actor: &Actor, id: StaffId) -> Result<StaffMember, AppError> {
+    let actor = *actor;
+    db.read(move |tx| Box::pin(async move { Ok(visible(tx, &actor, id).await?.0) }))
+        .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -179,12 +201,13 @@ pub struct StaffPatch {
     pub active: Option<bool>,
 }
 
+#[tracing::instrument(skip(db, patch), fields(brand = %actor.brand, actor = %actor.staff, staff = %id))]
 pub async fn update(
     db: &Db,
     actor: &Actor,
     id: StaffId,
     patch: StaffPatch,
-) -> Result<StaffRow, AppError> {
+) -> Result<StaffMember, AppError> {
     let name = patch
         .display_name
         .as_deref()
@@ -195,70 +218,95 @@ pub async fn update(
         .as_deref()
         .map(|r| Role::parse("role", r))
         .transpose()?;
-    let mut tx = db.write().await?;
-    let (row, role, placement) = visible(&mut tx, actor, id).await?;
-    let role_to = new_role.unwrap_or(role);
-    let moves = new_role.is_some() || patch.region_id.is_some() || patch.store_id.is_some();
-    let placement_to = if moves {
-        let region = patch.region_id.or(placement
-            .region()
-            .filter(|_| role_to == Role::RegionManager));
-        let store = patch.store_id.or(placement.store());
-        resolve_placement(&mut tx, actor, role_to, region, store).await?
-    } else {
-        placement
-    };
-    let active = patch.active.unwrap_or(row.active);
-    if id == actor.staff && (role_to != role || placement_to != placement || !active) {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (member, role, placement) = visible(tx, &actor, id).await?;
+            let role_to = new_role.unwrap_or(role);
+            let moves = new_role.is_some() || patch.region_id.is_some() || patch.store_id.is_some();
+            let placement_to = if moves {
+                let region = patch.region_id.or(placement
+                    .region()
+                    .filter(|_| role_to == Role::RegionManager));
+                let store = patch.store_id.or(placement.store());
+                resolve_placement(tx, &actor, role_to, region, store).await?
+            } else {
+                placement
+            };
+            let active = patch.active.unwrap_or(member.active);
+            if id == actor.staff && (role_to != role || placement_to != placement || !active) {
+                return Err(AppError::Forbidden(
+                    "you may not change your own role or deactivate yourself",
+                ));
+            }
+            if id != actor.staff {
+                Actor::require(
+                    actor.can_manage_staff(role, placement)
+                        && actor.can_manage_staff(role_to, placement_to),
+                    MAY_NOT_MANAGE,
+                )?;
+            }
+            let change = StaffChange {
+                display_name: name
+                    .as_ref()
+                    .map_or(member.display_name.as_str(), |n| n.as_str()),
+                role: role_to,
+                region: region_column(placement_to),
+                store: placement_to.store(),
+                active,
+            };
+            let now = now_ms();
+            let changed = staff::update(tx, actor.brand, id, &change, now).await?;
+            // Read in this same transaction just before: it cannot have gone.
+            debug_assert!(changed, "staff {id} vanished inside its own transaction");
+            if member.active && !active {
+                // A deactivated account must stop working at once, not when its session
+                // idles out.
+                sessions::delete_for_staff(tx, actor.brand, id).await?;
+                tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
+            }
+            let member = staff::get(tx, actor.brand, id)
+                .await?
+                .ok_or(AppError::NotFound("staff"))?;
+            let detail = json!({
+                "display_name": member.display_name, "role": member.role, "active": member.active,
+                "region_id": placement_to.region(), "store_id": placement_to.store(),
+            });
+            let e = event(
+                &actor,
+                AuditAction::StaffUpdated,
+                member.id.get(),
+                placement_to,
+                detail,
+            );
+            audit::record(tx, actor.brand, &e, now).await?;
+            Ok(member)
+        })
+    })
+    .await
+}
+
+/// Whether the actor may set a new password for staff member `id` (visible, not the actor,
+/// managed by the actor); returns the member's placement for the audit event.
+async fn password_resettable(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: StaffId,
+) -> Result<Placement, AppError> {
+    let (_, role, placement) = visible(tx, actor, id).await?;
+    if id == actor.staff {
         return Err(AppError::Forbidden(
-            "you may not change your own role or deactivate yourself",
+            "change your own password with your current one",
         ));
     }
-    if id != actor.staff {
-        Actor::require(
-            actor.can_manage_staff(role, placement)
-                && actor.can_manage_staff(role_to, placement_to),
-            "you may not manage this staff member",
-        )?;
-    }
-    let change = StaffChange {
-        display_name: name
-            .as_ref()
-            .map_or(row.display_name.as_str(), |n| n.as_str()),
-        role: role_to,
-        region: region_column(placement_to),
-        store: placement_to.store(),
-        active,
-    };
-    let now = now_ms();
-    staff::update(&mut tx, actor.brand, id, &change, now).await?;
-    if row.active && !active {
-        // A deactivated account must stop working at once, not when its session idles out.
-        sessions::delete_for_staff(&mut tx, actor.brand, id).await?;
-        tokens::revoke_all_except(&mut tx, actor.brand, id, None, now).await?;
-    }
-    let row = staff::get(&mut tx, actor.brand, id)
-        .await?
-        .ok_or(AppError::NotFound("staff"))?;
-    let detail = json!({
-        "display_name": row.display_name, "role": row.role, "active": row.active,
-        "region_id": placement_to.region(), "store_id": placement_to.store(),
-    });
-    let e = event(
-        actor,
-        AuditAction::StaffUpdated,
-        row.id,
-        placement_to,
-        detail,
-    );
-    audit::record(&mut tx, actor.brand, &e, now).await?;
-    tx.commit().await?;
-    Ok(row)
+    Actor::require(actor.can_manage_staff(role, placement), MAY_NOT_MANAGE)?;
+    Ok(placement)
 }
 
 /// Sets a new password for a staff member the actor manages (the forgotten-password path:
 /// a manager hands out a new first password). Every session of theirs ends and every token
 /// is revoked. One's own password is changed with the current one instead.
+#[tracing::instrument(skip(db, new_password), fields(brand = %actor.brand, actor = %actor.staff, staff = %id))]
 pub async fn reset_password(
     db: &Db,
     actor: &Actor,
@@ -266,40 +314,34 @@ pub async fn reset_password(
     new_password: &str,
 ) -> Result<(), AppError> {
     let password = Password::parse("new_password", new_password)?;
-    {
-        let mut tx = db.read().await?;
-        let (_, role, placement) = visible(&mut tx, actor, id).await?;
-        tx.commit().await?;
-        if id == actor.staff {
-            return Err(AppError::Forbidden(
-                "change your own password with your current one",
-            ));
-        }
-        Actor::require(
-            actor.can_manage_staff(role, placement),
-            "you may not manage this staff member",
-        )?;
-    }
+    let actor = *actor;
+    // Authorise before paying for the hash.
+    db.read(move |tx| {
+        Box::pin(async move {
+            password_resettable(tx, &actor, id).await?;
+            Ok(())
+        })
+    })
+    .await?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
-    // Checked again inside the write: the member may have moved since the read.
-    let (_, role, placement) = visible(&mut tx, actor, id).await?;
-    Actor::require(
-        actor.can_manage_staff(role, placement),
-        "you may not manage this staff member",
-    )?;
-    staff::set_password(&mut tx, actor.brand, id, &hash, now).await?;
-    sessions::delete_for_staff(&mut tx, actor.brand, id).await?;
-    tokens::revoke_all_except(&mut tx, actor.brand, id, None, now).await?;
-    let e = event(
-        actor,
-        AuditAction::StaffPasswordReset,
-        id.get(),
-        placement,
-        json!({}),
-    );
-    audit::record(&mut tx, actor.brand, &e, now).await?;
-    tx.commit().await?;
-    Ok(())
+    db.write(move |tx| {
+        Box::pin(async move {
+            // Checked again inside the write: the member may have moved since the read.
+            let placement = password_resettable(tx, &actor, id).await?;
+            staff::set_password(tx, actor.brand, id, &hash, now).await?;
+            sessions::delete_for_staff(tx, actor.brand, id).await?;
+            tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
+            let e = event(
+                &actor,
+                AuditAction::StaffPasswordReset,
+                id.get(),
+                placement,
+                json!({}),
+            );
+            audit::record(tx, actor.brand, &e, now).await?;
+            Ok(())
+        })
+    })
+    .await
 }

@@ -1,18 +1,17 @@
 //! Stores: open, list, read, edit, move between regions, close and reopen.
 
-use shequn_domain::SearchText;
-use shequn_domain::{Actor, Cursor, Name, PageSize, RegionId, ScopeFilter, StoreCode, StoreId};
+use serde_json::json;
+use shequn_domain::{
+    Actor, AuditAction, Cursor, Name, PageSize, Placement, RegionId, ScopeFilter, SearchText,
+    Store, StoreCode, StoreId,
+};
 
 use crate::clock::now_ms;
-use crate::storage::audit;
 use crate::storage::db::Tx;
-use crate::storage::regions;
-use crate::storage::stores::{self, NewStore, StoreRow};
-use crate::usecases::Page;
-use crate::usecases::event;
+use crate::storage::stores::{self, NewStore};
+use crate::storage::{audit, regions};
+use crate::usecases::{Page, event};
 use crate::{AppError, Db};
-use serde_json::json;
-use shequn_domain::{AuditAction, Placement};
 
 pub const ADDRESS_MAX_CHARS: usize = 200;
 const CODE_TAKEN: &str = "another store of the brand has this code";
@@ -51,28 +50,34 @@ async fn usable_region(
     }
 }
 
-pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<StoreRow, AppError> {
+#[tracing::instrument(skip(db, input), fields(brand = %actor.brand, actor = %actor.staff))]
+pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Store, AppError> {
     let code = StoreCode::parse("code", &input.code)?;
     let name = Name::parse("name", &input.name)?;
     let address = parse_address(input.address.as_deref())?;
-    let mut tx = db.write().await?;
-    usable_region(&mut tx, actor, input.region_id, "region_id").await?;
-    Actor::require(
-        actor.can_place_store_in(input.region_id),
-        "you may not open stores in this region",
-    )?;
-    let new = NewStore {
-        region: input.region_id,
-        code: &code,
-        name: &name,
-        address: &address,
-    };
-    let row = stores::insert(&mut tx, actor.brand, &new, now_ms())
-        .await
-        .map_err(AppError::on_unique("code", CODE_TAKEN))?;
-    record(&mut tx, actor, AuditAction::StoreCreated, &row).await?;
-    tx.commit().await?;
-    Ok(row)
+    let region = input.region_id;
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            usable_region(tx, &actor, region, "region_id").await?;
+            Actor::require(
+                actor.can_place_store_in(region),
+                "you may not open stores in this region",
+            )?;
+            let new = NewStore {
+                region,
+                code: &code,
+                name: &name,
+                address: &address,
+            };
+            let store = stores::insert(tx, actor.brand, &new, now_ms())
+                .await
+                .map_err(AppError::on_unique("code", CODE_TAKEN))?;
+            record(tx, &actor, AuditAction::StoreCreated, &store).await?;
+            Ok(store)
+        })
+    })
+    .await
 }
 
 /// Narrows a list to the actor's scope, intersected with an optional region filter.
@@ -104,31 +109,36 @@ pub async fn list(
     search: Option<&SearchText>,
     after: Cursor,
     size: PageSize,
-) -> Result<Page<StoreRow>, AppError> {
+) -> Result<Page<Store>, AppError> {
     let Some((region, only)) = list_scope(actor, region) else {
         return Ok(Page {
             items: vec![],
             next_cursor: None,
         });
     };
-    let mut tx = db.read().await?;
-    let rows = stores::list(&mut tx, actor.brand, region, only, search, after, size).await?;
-    tx.commit().await?;
-    Ok(Page::from_rows(rows, size, |r| r.id))
+    let brand = actor.brand;
+    let search = search.cloned();
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move {
+                Ok(stores::list(tx, brand, region, only, search.as_ref(), after, size).await?)
+            })
+        })
+        .await?;
+    Ok(Page::from_rows(rows, size, |s| s.id.get()))
 }
 
-async fn visible(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<StoreRow, AppError> {
+async fn visible(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<Store, AppError> {
     match stores::get(tx, actor.brand, id).await? {
-        Some(s) if actor.can_see_store(RegionId(s.region_id), id) => Ok(s),
+        Some(s) if actor.can_see_store(s.region_id, id) => Ok(s),
         _ => Err(AppError::NotFound("store")),
     }
 }
 
-pub async fn get(db: &Db, actor: &Actor, id: StoreId) -> Result<StoreRow, AppError> {
-    let mut tx = db.read().await?;
-    let row = visible(&mut tx, actor, id).await?;
-    tx.commit().await?;
-    Ok(row)
+pub async fn get(db: &Db, actor: &Actor, id: StoreId) -> Result<Store, AppError> {
+    let actor = *actor;
+    db.read(move |tx| Box::pin(async move { visible(tx, &actor, id).await }))
+        .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -140,12 +150,13 @@ pub struct StorePatch {
     pub active: Option<bool>,
 }
 
+#[tracing::instrument(skip(db, patch), fields(brand = %actor.brand, actor = %actor.staff, store = %id))]
 pub async fn update(
     db: &Db,
     actor: &Actor,
     id: StoreId,
     patch: StorePatch,
-) -> Result<StoreRow, AppError> {
+) -> Result<Store, AppError> {
     let code = patch
         .code
         .as_deref()
@@ -161,44 +172,49 @@ pub async fn update(
         .as_deref()
         .map(|a| parse_address(Some(a)))
         .transpose()?;
-    let mut tx = db.write().await?;
-    let mut row = visible(&mut tx, actor, id).await?;
-    let region = RegionId(row.region_id);
-    Actor::require(
-        actor.can_edit_store(region, id),
-        "you may not edit this store",
-    )?;
-    if let Some(to) = patch.region_id.filter(|to| *to != region) {
-        usable_region(&mut tx, actor, to, "region_id").await?;
-        Actor::require(
-            actor.can_change_store_status(region) && actor.can_place_store_in(to),
-            "you may not move this store to that region",
-        )?;
-        row.region_id = to.get();
-    }
-    if let Some(active) = patch.active.filter(|a| *a != row.active) {
-        Actor::require(
-            actor.can_change_store_status(region),
-            "you may not open or close this store",
-        )?;
-        row.active = active;
-    }
-    if let Some(c) = code {
-        row.code = c.as_str().to_owned();
-    }
-    if let Some(n) = name {
-        row.name = n.as_str().to_owned();
-    }
-    if let Some(a) = address {
-        row.address = a;
-    }
-    let row = stores::update(&mut tx, actor.brand, &row, now_ms())
-        .await
-        .map_err(AppError::on_unique("code", CODE_TAKEN))?
-        .ok_or(AppError::NotFound("store"))?;
-    record(&mut tx, actor, AuditAction::StoreUpdated, &row).await?;
-    tx.commit().await?;
-    Ok(row)
+    let (move_to, set_active) = (patch.region_id, patch.active);
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let mut store = visible(tx, &actor, id).await?;
+            let region = store.region_id;
+            Actor::require(
+                actor.can_edit_store(region, id),
+                "you may not edit this store",
+            )?;
+            if let Some(to) = move_to.filter(|to| *to != region) {
+                usable_region(tx, &actor, to, "region_id").await?;
+                Actor::require(
+                    actor.can_change_store_status(region) && actor.can_place_store_in(to),
+                    "you may not move this store to that region",
+                )?;
+                store.region_id = to;
+            }
+            if let Some(active) = set_active.filter(|a| *a != store.active) {
+                Actor::require(
+                    actor.can_change_store_status(region),
+                    "you may not open or close this store",
+                )?;
+                store.active = active;
+            }
+            if let Some(c) = code {
+                store.code = c.as_str().to_owned();
+            }
+            if let Some(n) = name {
+                store.name = n.as_str().to_owned();
+            }
+            if let Some(a) = address {
+                store.address = a;
+            }
+            let store = stores::update(tx, actor.brand, &store, now_ms())
+                .await
+                .map_err(AppError::on_unique("code", CODE_TAKEN))?
+                .ok_or(AppError::NotFound("store"))?;
+            record(tx, &actor, AuditAction::StoreUpdated, &store).await?;
+            Ok(store)
+        })
+    })
+    .await
 }
 
 /// Records a store event with the store's values after the change.
@@ -206,17 +222,17 @@ async fn record(
     tx: &mut Tx,
     actor: &Actor,
     action: AuditAction,
-    row: &StoreRow,
+    store: &Store,
 ) -> Result<(), AppError> {
     let place = Placement::Store {
-        region: RegionId(row.region_id),
-        store: StoreId(row.id),
+        region: store.region_id,
+        store: store.id,
     };
     let detail = json!({
-        "code": row.code, "name": row.name, "address": row.address,
-        "region_id": row.region_id, "active": row.active,
+        "code": store.code, "name": store.name, "address": store.address,
+        "region_id": store.region_id, "active": store.active,
     });
-    let e = event(actor, action, row.id, place, detail);
-    audit::record(tx, actor.brand, &e, row.updated_at).await?;
+    let e = event(actor, action, store.id.get(), place, detail);
+    audit::record(tx, actor.brand, &e, store.updated_at).await?;
     Ok(())
 }

@@ -1,34 +1,44 @@
 //! API bearer tokens: issue, list, revoke, authenticate.
 
-use shequn_domain::{Actor, BrandId, Cursor, Name, PageSize, StaffId, TokenId};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use shequn_domain::{
+    Actor, ApiToken, AuditAction, BrandId, Cursor, Name, PageSize, StaffId, StaffMember, TokenId,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::{hash_secret, random_secret};
-use crate::storage::audit;
-use crate::storage::staff::StaffRow;
-use crate::storage::tokens::{self, TokenRow};
-use crate::usecases::event;
-use crate::usecases::{Page, actor};
+use crate::storage::{audit, tokens};
+use crate::usecases::{Page, actor, event};
 use crate::{AppError, Db};
-use serde_json::json;
-use shequn_domain::AuditAction;
 
 pub const TOKEN_PREFIX: &str = "shq_";
 pub const MAX_TTL_DAYS: i64 = 365;
 pub const DEFAULT_TTL_DAYS: i64 = 90;
-/// Tokens handed out by `POST /api/v1/auth/login` live one day.
 /// The name of tokens handed out by login (and ended by logout); not audited.
 pub const LOGIN_TOKEN_NAME: &str = "login";
+/// Tokens handed out by `POST /api/v1/auth/login` live one day.
 pub const LOGIN_TOKEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// A newly issued token. The plain secret is in memory only: it is never serialized, so
+/// the stored result of an idempotent create (see [`crate::idempotency`]) does not hold
+/// it, and a replay gets `secret: None` with the same token's details.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssuedToken {
+    #[serde(skip_serializing, default)]
+    pub secret: Option<String>,
+    pub token: ApiToken,
+}
+
 /// Issues a token for the actor; the plain token is returned once and never stored.
+#[tracing::instrument(skip(db, name), fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn issue(
     db: &Db,
     actor: &Actor,
     name: &str,
     ttl_days: Option<i64>,
-) -> Result<(String, TokenRow), AppError> {
+) -> Result<IssuedToken, AppError> {
     let name = Name::parse("name", name)?;
     let days = ttl_days.unwrap_or(DEFAULT_TTL_DAYS);
     if !(1..=MAX_TTL_DAYS).contains(&days) {
@@ -49,11 +59,12 @@ pub async fn issue(
 }
 
 /// The short-lived token a successful API login returns.
-pub async fn issue_for_login(db: &Db, staff: &StaffRow) -> Result<(String, TokenRow), AppError> {
+#[tracing::instrument(skip_all, fields(brand = %staff.brand_id, staff = %staff.id))]
+pub async fn issue_for_login(db: &Db, staff: &StaffMember) -> Result<IssuedToken, AppError> {
     insert(
         db,
-        BrandId(staff.brand_id),
-        StaffId(staff.id),
+        staff.brand_id,
+        staff.id,
         LOGIN_TOKEN_NAME,
         LOGIN_TOKEN_TTL_MS,
         // A sign-in is not a change to the organisation: not in the operation log.
@@ -70,47 +81,55 @@ async fn insert(
     name: &str,
     ttl_ms: i64,
     audited_by: Option<&Actor>,
-) -> Result<(String, TokenRow), AppError> {
+) -> Result<IssuedToken, AppError> {
     let plain = random_secret(TOKEN_PREFIX);
+    let hash = hash_secret(&plain);
     let now = now_ms();
-    let mut tx = db.write().await?;
-    let row = tokens::insert(
-        &mut tx,
-        brand,
-        staff,
-        name,
-        &hash_secret(&plain),
-        now,
-        now + ttl_ms,
-    )
-    .await?;
-    if let Some(actor) = audited_by {
-        let detail = json!({ "name": row.name });
-        let e = event(
-            actor,
-            AuditAction::TokenCreated,
-            row.id,
-            actor.placement,
-            detail,
-        );
-        audit::record(&mut tx, brand, &e, now).await?;
-    }
-    tx.commit().await?;
-    Ok((plain, row))
+    let name = name.to_owned();
+    let audited_by = audited_by.copied();
+    debug_assert!(audited_by.is_none_or(|a| a.brand == brand && a.staff == staff));
+    db.write(move |tx| {
+        Box::pin(async move {
+            let token = tokens::insert(tx, brand, staff, &name, &hash, now, now + ttl_ms).await?;
+            if let Some(actor) = audited_by {
+                let detail = json!({ "name": token.name });
+                let e = event(
+                    &actor,
+                    AuditAction::TokenCreated,
+                    token.id.get(),
+                    actor.placement,
+                    detail,
+                );
+                audit::record(tx, brand, &e, now).await?;
+            }
+            // The secret goes out with this run's result only; see `IssuedToken`.
+            Ok(IssuedToken {
+                secret: Some(plain),
+                token,
+            })
+        })
+    })
+    .await
 }
 
-/// The actor behind a bearer token, if it is live and its staff member active.
+/// The actor behind a bearer token, if it is live and its staff member active. A read:
+/// this runs on every API request.
 pub async fn authenticate(db: &Db, plain: &str) -> Result<Option<(Actor, TokenId)>, AppError> {
     if !plain.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
-    let mut tx = db.read().await?;
-    let Some(t) = tokens::find_live(&mut tx, &hash_secret(plain), now_ms()).await? else {
-        return Ok(None);
-    };
-    let loaded = actor::load(&mut tx, BrandId(t.brand_id), StaffId(t.staff_id)).await?;
-    tx.commit().await?;
-    Ok(loaded.map(|(a, _)| (a, TokenId(t.id))))
+    let hash = hash_secret(plain);
+    let now = now_ms();
+    db.read(move |tx| {
+        Box::pin(async move {
+            let Some((brand, t)) = tokens::find_live(tx, &hash, now).await? else {
+                return Ok(None);
+            };
+            let loaded = actor::load(tx, brand, t.staff_id).await?;
+            Ok(loaded.map(|(a, _)| (a, t.id)))
+        })
+    })
+    .await
 }
 
 pub async fn list(
@@ -118,35 +137,44 @@ pub async fn list(
     actor: &Actor,
     after: Cursor,
     size: PageSize,
-) -> Result<Page<TokenRow>, AppError> {
-    let mut tx = db.read().await?;
-    let rows = tokens::list(&mut tx, actor.brand, actor.staff, after, size).await?;
-    tx.commit().await?;
-    Ok(Page::from_rows(rows, size, |r| r.id))
+) -> Result<Page<ApiToken>, AppError> {
+    let (brand, staff) = (actor.brand, actor.staff);
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move { Ok(tokens::list(tx, brand, staff, after, size).await?) })
+        })
+        .await?;
+    Ok(Page::from_rows(rows, size, |t| t.id.get()))
 }
 
 /// Revokes one of the actor's own tokens; someone else's token is "not found".
-pub async fn revoke(db: &Db, actor: &Actor, id: TokenId) -> Result<TokenRow, AppError> {
-    let mut tx = db.write().await?;
-    tokens::get(&mut tx, actor.brand, actor.staff, id)
-        .await?
-        .ok_or(AppError::NotFound("token"))?;
-    let now = now_ms();
-    tokens::revoke(&mut tx, actor.brand, actor.staff, id, now).await?;
-    let row = tokens::get(&mut tx, actor.brand, actor.staff, id)
-        .await?
-        .ok_or(AppError::NotFound("token"))?;
-    if row.name != LOGIN_TOKEN_NAME {
-        let detail = json!({ "name": row.name });
-        let e = event(
-            actor,
-            AuditAction::TokenRevoked,
-            row.id,
-            actor.placement,
-            detail,
-        );
-        audit::record(&mut tx, actor.brand, &e, now).await?;
-    }
-    tx.commit().await?;
-    Ok(row)
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, token = %id))]
+pub async fn revoke(db: &Db, actor: &Actor, id: TokenId) -> Result<ApiToken, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            tokens::get(tx, actor.brand, actor.staff, id)
+                .await?
+                .ok_or(AppError::NotFound("token"))?;
+            let now = now_ms();
+            tokens::revoke(tx, actor.brand, actor.staff, id, now).await?;
+            let token = tokens::get(tx, actor.brand, actor.staff, id)
+                .await?
+                .ok_or(AppError::NotFound("token"))?;
+            debug_assert!(token.revoked_at.is_some());
+            if token.name != LOGIN_TOKEN_NAME {
+                let detail = json!({ "name": token.name });
+                let e = event(
+                    &actor,
+                    AuditAction::TokenRevoked,
+                    token.id.get(),
+                    actor.placement,
+                    detail,
+                );
+                audit::record(tx, actor.brand, &e, now).await?;
+            }
+            Ok(token)
+        })
+    })
+    .await
 }

@@ -39,7 +39,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: API, docs, operations endpoints and the web console.
 pub fn router(state: AppState) -> Router {
     let (protected, protected_doc) = api::protected()
-        .layer(from_fn_with_state(state.clone(), idempotency::idempotency))
+        .layer(from_fn(idempotency::idempotency))
         .layer(from_fn_with_state(state.clone(), auth::require_bearer))
         .split_for_parts();
     let (public, public_doc) = api::public().split_for_parts();
@@ -128,7 +128,7 @@ async fn sweep_forever(state: AppState) {
     loop {
         tick.tick().await;
         match shequn_app::usecases::housekeeping::sweep(&state.db).await {
-            Ok((s, i)) => tracing::debug!(sessions = s, idempotency_keys = i, "swept"),
+            Ok((s, i)) => tracing::debug!(sessions = s, idempotency_records = i, "swept"),
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
     }

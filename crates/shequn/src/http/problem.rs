@@ -152,8 +152,14 @@ impl From<AppError> for Problem {
                 "bad_credentials",
                 "the email or password is wrong",
             ),
-            AppError::Db(err) => {
-                tracing::error!(error = %err, "database error");
+            AppError::IdempotencyKeyReused => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used with a different request; use a new key",
+            )
+            .field("Idempotency-Key", "already used with a different request"),
+            AppError::Store(err) => {
+                tracing::error!(error = %err, "storage error");
                 Problem::internal()
             }
             AppError::Internal(msg) => {

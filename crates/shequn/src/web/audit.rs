@@ -57,6 +57,6 @@ pub async fn list(
                 next_cursor: page.next_cursor,
             },
         ),
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(&console, e),
     }
 }

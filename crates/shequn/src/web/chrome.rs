@@ -49,7 +49,7 @@ impl Chrome {
             lang: c.lang.code(),
             user: Some(UserBadge {
                 name: c.staff.display_name.clone(),
-                role: t.role(&c.staff.role),
+                role: t.role(c.staff.role.as_str()),
                 brand: c.brand_name.clone(),
                 sees_audit: c.actor.role != shequn_domain::Role::ShopGuide,
             }),
@@ -90,43 +90,58 @@ struct ErrorPage {
     message: &'static str,
 }
 
-pub fn error_page(lang: Lang, status: StatusCode, message: &'static str) -> Response {
+/// Who sees an error page: a language alone when no session is known (the page has no
+/// navigation), or a signed-in member (the page keeps the console's navigation).
+pub trait Viewer {
+    fn chrome(&self) -> Chrome;
+}
+
+impl Viewer for Lang {
+    fn chrome(&self) -> Chrome {
+        Chrome::anonymous(*self)
+    }
+}
+
+impl Viewer for &Console {
+    fn chrome(&self) -> Chrome {
+        Chrome::for_console(self, "")
+    }
+}
+
+pub fn error_page(viewer: impl Viewer, status: StatusCode, message: &'static str) -> Response {
     render(
         status,
         &ErrorPage {
-            c: Chrome::anonymous(lang),
+            c: viewer.chrome(),
             message,
         },
     )
 }
 
-/// Maps a use-case error on a console page to a page: 404 and 403 get their own page;
-/// validation and conflicts are shown on the form (`Err(message)`).
-// A page-sized error is fine here: it is built once, on the failure path of a form.
-#[allow(clippy::result_large_err)]
-pub fn form_error(lang: Lang, e: shequn_app::AppError) -> Result<String, Response> {
+/// How a use-case error shows on a console page: validation and conflicts on the form
+/// (`Ok(message)`); 404, 403 and anything else as a page of its own (`Err((status,
+/// message))`).
+pub fn form_error(
+    t: &'static Text,
+    e: shequn_app::AppError,
+) -> Result<String, (StatusCode, &'static str)> {
     use shequn_app::AppError;
-    let t = lang.text();
     match e {
-        AppError::NotFound(_) => Err(error_page(lang, StatusCode::NOT_FOUND, t.not_found)),
-        AppError::Forbidden(_) => Err(error_page(lang, StatusCode::FORBIDDEN, t.forbidden)),
+        AppError::NotFound(_) => Err((StatusCode::NOT_FOUND, t.not_found)),
+        AppError::Forbidden(_) => Err((StatusCode::FORBIDDEN, t.forbidden)),
         AppError::Invalid { field, message } | AppError::Conflict { field, message } => {
-            Ok(format!("{field}: {message}"))
+            Ok(format!("{field}{}{message}", t.colon))
         }
         other => {
             tracing::error!(error = %other, "console request failed");
-            Err(error_page(
-                lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                t.error_title,
-            ))
+            Err((StatusCode::INTERNAL_SERVER_ERROR, t.error_title))
         }
     }
 }
 
 /// After a failed form: a validation error or conflict shows on the form again (`again`
 /// builds that page from layout data carrying the message); 404, 403 and 500 get their
-/// own page.
+/// own page, which keeps the navigation.
 pub async fn form_failed<F, Fut>(
     console: &Console,
     nav: &'static str,
@@ -137,26 +152,26 @@ where
     F: FnOnce(Chrome) -> Fut,
     Fut: std::future::Future<Output = Response>,
 {
-    match form_error(console.lang, e) {
+    let mut c = Chrome::for_console(console, nav);
+    match form_error(c.t, e) {
         Ok(message) => {
-            let mut c = Chrome::for_console(console, nav);
             c.error = Some(message);
             again(c).await
         }
-        Err(page) => page,
+        Err((status, message)) => render(status, &ErrorPage { c, message }),
     }
 }
 
 /// Any use-case error as a whole page (for GETs, where there is no form to show it on).
-pub fn failure_page(lang: Lang, e: shequn_app::AppError) -> Response {
-    match form_error(lang, e) {
-        Ok(_) => error_page(
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang.text().error_title,
-        ),
+/// Given the console (`&Console`) rather than only its language, the page keeps the
+/// navigation.
+pub fn failure_page(viewer: impl Viewer, e: shequn_app::AppError) -> Response {
+    let c = viewer.chrome();
+    let (status, message) = match form_error(c.t, e) {
+        Ok(_) => (StatusCode::UNPROCESSABLE_ENTITY, c.t.error_title),
         Err(page) => page,
-    }
+    };
+    render(status, &ErrorPage { c, message })
 }
 
 /// Times are stored in UTC and shown in China Standard Time (UTC+8), the brands' zone.

@@ -61,6 +61,6 @@ pub async fn page(
             let c = Chrome::for_console(&console, "home").with_flash(q.done.as_deref());
             render(StatusCode::OK, &HomePage { c, counts, recent })
         }
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(&console, e),
     }
 }

@@ -139,6 +139,35 @@ pub struct Text {
     pub operator: &'static str,
     pub choose_brand: &'static str,
     pub brand_slug: &'static str,
+    /// Punctuation that differs by language: full-width in Chinese.
+    pub colon: &'static str,
+    pub paren_open: &'static str,
+    pub paren_close: &'static str,
+    /// The phone-sized navigation's button.
+    pub menu: &'static str,
+    pub prev_page: &'static str,
+    pub back_to_console: &'static str,
+    /// The empty first choice of a new staff member's role: no role is preselected.
+    pub choose_role: &'static str,
+    // Status words that fit their object.
+    pub store_open: &'static str,
+    pub store_closed: &'static str,
+    pub staff_active: &'static str,
+    pub staff_inactive: &'static str,
+    pub region_active: &'static str,
+    pub region_inactive: &'static str,
+    pub token_active: &'static str,
+    pub token_expired: &'static str,
+    pub close_store: &'static str,
+    pub reopen_store: &'static str,
+    pub reset: &'static str,
+    // Confirmation questions before destructive actions; `{name}` and `{code}` are
+    // filled in by [`Text::ask`].
+    pub confirm_close_store: &'static str,
+    pub confirm_deactivate_region: &'static str,
+    pub confirm_deactivate_staff: &'static str,
+    pub confirm_revoke_token: &'static str,
+    pub confirm_reset_password: &'static str,
 }
 
 pub static ZH: Text = Text {
@@ -157,7 +186,7 @@ pub static ZH: Text = Text {
     staff: "员工",
     account: "账号",
     api_docs: "API 文档",
-    welcome: "欢迎",
+    welcome: "欢迎，",
     brand: "品牌",
     role: "角色",
     role_brand_admin: "品牌管理员",
@@ -176,8 +205,8 @@ pub static ZH: Text = Text {
     created: "创建时间",
     save: "保存",
     create: "创建",
-    new_region: "新建大区",
-    new_store: "新建门店",
+    new_region: "新增大区",
+    new_store: "新增门店",
     new_staff: "新增员工",
     deactivate: "停用",
     reactivate: "重新启用",
@@ -213,7 +242,7 @@ pub static ZH: Text = Text {
     expires: "到期",
     revoke: "吊销",
     revoked: "已吊销",
-    new_token: "新建令牌",
+    new_token: "新增令牌",
     copy_token_now: "请立即复制此令牌，它只显示这一次：",
     reset_password: "重置密码（其会话与令牌将失效）",
     audit_log: "操作日志",
@@ -224,6 +253,29 @@ pub static ZH: Text = Text {
     operator: "系统运维",
     choose_brand: "该邮箱在多个品牌有账号，请填写品牌标识",
     brand_slug: "品牌标识",
+    colon: "：",
+    paren_open: "（",
+    paren_close: "）",
+    menu: "菜单",
+    prev_page: "上一页",
+    back_to_console: "返回控制台",
+    choose_role: "请选择角色",
+    store_open: "营业中",
+    store_closed: "已停用",
+    staff_active: "在职",
+    staff_inactive: "已停用",
+    region_active: "启用",
+    region_inactive: "停用",
+    token_active: "有效",
+    token_expired: "已过期",
+    close_store: "停用门店",
+    reopen_store: "恢复营业",
+    reset: "重置密码",
+    confirm_close_store: "确定停用门店 {name}（{code}）吗？",
+    confirm_deactivate_region: "确定停用大区「{name}」吗？",
+    confirm_deactivate_staff: "确定停用员工 {name}（{code}）吗？",
+    confirm_revoke_token: "确定吊销令牌「{name}」吗？吊销后无法恢复。",
+    confirm_reset_password: "确定重置 {name}（{code}）的密码吗？其会话与令牌将失效。",
 };
 
 pub static EN: Text = Text {
@@ -242,7 +294,7 @@ pub static EN: Text = Text {
     staff: "Staff",
     account: "Account",
     api_docs: "API docs",
-    welcome: "Welcome",
+    welcome: "Welcome, ",
     brand: "Brand",
     role: "Role",
     role_brand_admin: "Brand admin",
@@ -309,6 +361,29 @@ pub static EN: Text = Text {
     operator: "Operator",
     choose_brand: "This email has accounts in several brands; enter the brand",
     brand_slug: "Brand (slug)",
+    colon: ": ",
+    paren_open: " (",
+    paren_close: ")",
+    menu: "Menu",
+    prev_page: "Previous page",
+    back_to_console: "Back to console",
+    choose_role: "Choose a role",
+    store_open: "Open",
+    store_closed: "Closed",
+    staff_active: "Active",
+    staff_inactive: "Deactivated",
+    region_active: "Active",
+    region_inactive: "Inactive",
+    token_active: "Active",
+    token_expired: "Expired",
+    close_store: "Close store",
+    reopen_store: "Reopen store",
+    reset: "Reset password",
+    confirm_close_store: "Close the store {name} ({code})?",
+    confirm_deactivate_region: "Deactivate the region “{name}”?",
+    confirm_deactivate_staff: "Deactivate {name} ({code})?",
+    confirm_revoke_token: "Revoke the token “{name}”? This cannot be undone.",
+    confirm_reset_password: "Reset the password of {name} ({code})? Their sessions and tokens end.",
 };
 
 impl Text {
@@ -318,6 +393,78 @@ impl Text {
             "region_manager" => self.role_region_manager,
             "store_manager" => self.role_store_manager,
             _ => self.role_shop_guide,
+        }
+    }
+
+    /// A confirmation question naming its object: `{name}` and `{code}` in `question`
+    /// become `name` and `code`, in one pass (a name that itself contains `{code}` stays
+    /// as written).
+    pub fn ask(&self, question: &str, name: &str, code: &str) -> String {
+        let mut out = String::with_capacity(question.len() + name.len() + code.len());
+        let mut rest = question;
+        while let Some(at) = rest.find('{') {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            if let Some(after) = tail.strip_prefix("{name}") {
+                out.push_str(name);
+                rest = after;
+            } else if let Some(after) = tail.strip_prefix("{code}") {
+                out.push_str(code);
+                rest = after;
+            } else {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmation_names_its_object_in_each_language() {
+        assert_eq!(
+            ZH.ask(ZH.confirm_close_store, "上海南京西路店", "SH-001"),
+            "确定停用门店 上海南京西路店（SH-001）吗？"
+        );
+        assert_eq!(
+            EN.ask(EN.confirm_close_store, "Nanjing Road", "SH-001"),
+            "Close the store Nanjing Road (SH-001)?"
+        );
+        // A name is inserted as written, never read as a placeholder.
+        assert_eq!(
+            ZH.ask(ZH.confirm_deactivate_region, "{code}区", "X"),
+            "确定停用大区「{code}区」吗？"
+        );
+        assert_eq!(ZH.ask("a { b", "n", "c"), "a { b");
+    }
+
+    #[test]
+    fn chinese_texts_use_full_width_punctuation() {
+        for text in [
+            ZH.tagline,
+            ZH.rate_limited,
+            ZH.password_changed,
+            ZH.not_found,
+            ZH.csrf_failed,
+            ZH.expires_in_days,
+            ZH.copy_token_now,
+            ZH.reset_password,
+            ZH.choose_brand,
+            ZH.confirm_close_store,
+            ZH.confirm_deactivate_region,
+            ZH.confirm_deactivate_staff,
+            ZH.confirm_revoke_token,
+            ZH.confirm_reset_password,
+        ] {
+            assert!(
+                !text.contains([',', ':', ';', '(', ')', '!', '?']),
+                "half-width punctuation in {text:?}"
+            );
         }
     }
 }

@@ -6,9 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shequn_app::storage::regions::RegionRow;
 use shequn_app::usecases::regions::{self, RegionPatch};
-use shequn_domain::{Cursor, PageSize, RegionId};
+use shequn_domain::{Cursor, PageSize, Region, RegionId};
 
 use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
@@ -18,7 +17,7 @@ use crate::http::state::AppState;
 #[template(path = "regions.html")]
 struct RegionsPage {
     c: Chrome,
-    regions: Vec<RegionRow>,
+    regions: Vec<Region>,
     next_cursor: Option<String>,
     can_manage: bool,
     name: String,
@@ -57,7 +56,7 @@ async fn show(
                 name,
             },
         ),
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 

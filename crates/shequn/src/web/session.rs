@@ -4,9 +4,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use shequn_app::storage::staff::StaffRow;
 use shequn_app::usecases::{auth, brands};
-use shequn_domain::Actor;
+use shequn_domain::{Actor, StaffMember};
 
 use super::i18n::Lang;
 use crate::http::auth::{cookie, secrets_equal};
@@ -17,7 +16,7 @@ pub const SESSION_COOKIE: &str = "shequn_session";
 /// A signed-in staff member on a console page.
 pub struct Console {
     pub actor: Actor,
-    pub staff: StaffRow,
+    pub staff: StaffMember,
     pub brand_name: String,
     pub csrf: String,
     pub lang: Lang,

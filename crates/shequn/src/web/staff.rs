@@ -7,12 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shequn_app::AppError;
-use shequn_app::storage::regions::RegionRow;
-use shequn_app::storage::staff::StaffRow;
-use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
 use shequn_app::usecases::{regions, stores};
-use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StaffId, StoreId};
+use shequn_domain::{Cursor, PageSize, RegionId, Role, SearchText, StaffId, StaffMember, StoreId};
 
 use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
@@ -34,10 +31,23 @@ pub struct StaffDraft {
     store_id: i64,
 }
 
+/// A region as a form's select offers it: the id as the form sends it back.
+struct RegionChoice {
+    id: i64,
+    name: String,
+}
+
+/// A store as a form's select offers it: the id as the form sends it back.
+struct StoreChoice {
+    id: i64,
+    code: String,
+    name: String,
+}
+
 /// The pickers a staff form needs, limited to what the actor can see.
 struct Pickers {
-    regions: Vec<RegionRow>,
-    stores: Vec<StoreRow>,
+    regions: Vec<RegionChoice>,
+    stores: Vec<StoreChoice>,
     roles: Vec<(&'static str, &'static str)>,
 }
 
@@ -45,7 +55,13 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
     let a = &console.actor;
     let regions = regions::list(&state.db, a, Cursor::default(), PageSize::MAX_PAGE)
         .await?
-        .items;
+        .items
+        .into_iter()
+        .map(|r| RegionChoice {
+            id: r.id.get(),
+            name: r.name,
+        })
+        .collect();
     let stores = stores::list(
         &state.db,
         a,
@@ -55,7 +71,14 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
         PageSize::MAX_PAGE,
     )
     .await?
-    .items;
+    .items
+    .into_iter()
+    .map(|s| StoreChoice {
+        id: s.id.get(),
+        code: s.code,
+        name: s.name,
+    })
+    .collect();
     let t = console.lang.text();
     let roles = a
         .grantable_roles()
@@ -73,7 +96,7 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
 #[template(path = "staff.html")]
 struct StaffListPage {
     c: Chrome,
-    staff: Vec<StaffRow>,
+    staff: Vec<StaffMember>,
     pickers: Pickers,
     store_filter: i64,
     q: String,
@@ -83,18 +106,18 @@ struct StaffListPage {
 }
 
 impl StaffListPage {
-    fn store_name(&self, id: &Option<i64>) -> &str {
-        id.and_then(|id| self.pickers.stores.iter().find(|s| s.id == id))
+    fn store_name(&self, id: &Option<StoreId>) -> &str {
+        id.and_then(|id| self.pickers.stores.iter().find(|s| s.id == id.get()))
             .map_or("", |s| s.name.as_str())
     }
 
-    fn region_name(&self, id: &Option<i64>) -> &str {
-        id.and_then(|id| self.pickers.regions.iter().find(|r| r.id == id))
+    fn region_name(&self, id: &Option<RegionId>) -> &str {
+        id.and_then(|id| self.pickers.regions.iter().find(|r| r.id == id.get()))
             .map_or("", |r| r.name.as_str())
     }
 
-    fn role_label(&self, role: &str) -> &'static str {
-        self.c.t.role(role)
+    fn role_label(&self, role: &Role) -> &'static str {
+        self.c.t.role(role.as_str())
     }
 
     fn role_selected(&self, value: &str) -> bool {
@@ -162,7 +185,7 @@ async fn show(
                 },
             )
         }
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 
@@ -244,7 +267,7 @@ pub async fn create(
 #[template(path = "staff_member.html")]
 struct StaffPage {
     c: Chrome,
-    member: StaffRow,
+    member: StaffMember,
     pickers: Pickers,
     can_manage: bool,
 }
@@ -255,19 +278,19 @@ impl StaffPage {
     }
 
     fn role_label(&self) -> &'static str {
-        self.c.t.role(&self.member.role)
+        self.c.t.role(self.member.role.as_str())
     }
 
     fn role_selected(&self, value: &str) -> bool {
-        self.member.role == value
+        self.member.role.as_str() == value
     }
 
     fn region_selected(&self, id: &i64) -> bool {
-        self.member.region_id == Some(*id)
+        self.member.region_id.map(RegionId::get) == Some(*id)
     }
 
     fn store_selected(&self, id: &i64) -> bool {
-        self.member.store_id == Some(*id)
+        self.member.store_id.map(StoreId::get) == Some(*id)
     }
 }
 
@@ -291,7 +314,7 @@ async fn show_member(
     .await;
     match loaded {
         Ok((member, pickers)) => {
-            let is_self = member.id == console.actor.staff.get();
+            let is_self = member.id == console.actor.staff;
             let can_manage = !is_self
                 && shequn_app::usecases::actor::placement_of(&member)
                     .is_ok_and(|(role, placement)| console.actor.can_manage_staff(role, placement));
@@ -305,7 +328,7 @@ async fn show_member(
                 },
             )
         }
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 

@@ -7,12 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shequn_app::AppError;
-use shequn_app::storage::regions::RegionRow;
-use shequn_app::storage::staff::StaffRow;
-use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
 use shequn_app::usecases::{regions, staff};
-use shequn_domain::{Cursor, PageSize, RegionId, SearchText, StoreId};
+use shequn_domain::{
+    Cursor, PageSize, Region, RegionId, SearchText, StaffId, StaffMember, Store, StoreId,
+};
 
 use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
@@ -27,12 +26,30 @@ pub struct StoreDraft {
     address: String,
 }
 
+/// A region as the list page's pickers show it: the id as the form value it is compared
+/// with (the region filter and the draft hold plain numbers from the query and the form).
+struct RegionChoice {
+    id: i64,
+    name: String,
+    active: bool,
+}
+
+impl From<Region> for RegionChoice {
+    fn from(r: Region) -> Self {
+        RegionChoice {
+            id: r.id.get(),
+            name: r.name,
+            active: r.active,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "stores.html")]
 struct StoresPage {
     c: Chrome,
-    stores: Vec<StoreRow>,
-    regions: Vec<RegionRow>,
+    stores: Vec<Store>,
+    regions: Vec<RegionChoice>,
     region_filter: i64,
     q: String,
     next_cursor: Option<String>,
@@ -41,10 +58,10 @@ struct StoresPage {
 }
 
 impl StoresPage {
-    fn region_name(&self, id: &i64) -> &str {
+    fn region_name(&self, id: &RegionId) -> &str {
         self.regions
             .iter()
-            .find(|r| r.id == *id)
+            .find(|r| r.id == id.get())
             .map_or("", |r| r.name.as_str())
     }
 }
@@ -57,7 +74,7 @@ pub struct ListQuery {
     done: Option<String>,
 }
 
-async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<RegionRow>, AppError> {
+async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<Region>, AppError> {
     Ok(regions::list(
         &state.db,
         &console.actor,
@@ -107,13 +124,13 @@ async fn show(
         Ok((regions, page)) => {
             let can_create = regions
                 .iter()
-                .any(|r| r.active && console.actor.can_place_store_in(RegionId(r.id)));
+                .any(|r| r.active && console.actor.can_place_store_in(r.id));
             render(
                 status,
                 &StoresPage {
                     c,
                     stores: page.items,
-                    regions,
+                    regions: regions.into_iter().map(RegionChoice::from).collect(),
                     region_filter: region.unwrap_or(0),
                     q: q.to_owned(),
                     next_cursor: page.next_cursor,
@@ -122,7 +139,7 @@ async fn show(
                 },
             )
         }
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 
@@ -201,13 +218,33 @@ pub async fn create(
     }
 }
 
+/// A staff member as the store page lists them.
+struct StaffLine {
+    id: StaffId,
+    display_name: String,
+    /// The role's name, as `T::role` takes it.
+    role: &'static str,
+    active: bool,
+}
+
+impl From<StaffMember> for StaffLine {
+    fn from(m: StaffMember) -> Self {
+        StaffLine {
+            id: m.id,
+            display_name: m.display_name,
+            role: m.role.as_str(),
+            active: m.active,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "store.html")]
 struct StorePage {
     c: Chrome,
-    store: StoreRow,
-    regions: Vec<RegionRow>,
-    staff: Vec<StaffRow>,
+    store: Store,
+    regions: Vec<Region>,
+    staff: Vec<StaffLine>,
     can_edit: bool,
     can_move: bool,
     can_change_status: bool,
@@ -250,18 +287,19 @@ async fn show_store(
             PageSize::MAX_PAGE,
         )
         .await?;
-        Ok::<_, AppError>((store, regions, staff.items))
+        let staff: Vec<StaffLine> = staff.items.into_iter().map(StaffLine::from).collect();
+        Ok::<_, AppError>((store, regions, staff))
     }
     .await;
     match loaded {
         Ok((store, regions, staff)) => {
-            let region = RegionId(store.region_id);
+            let region = store.region_id;
             let a = console.actor;
             render(
                 status,
                 &StorePage {
                     c,
-                    can_edit: a.can_edit_store(region, StoreId(store.id)),
+                    can_edit: a.can_edit_store(region, store.id),
                     can_move: a.can_change_store_status(region),
                     can_change_status: a.can_change_store_status(region),
                     store,
@@ -270,7 +308,7 @@ async fn show_store(
                 },
             )
         }
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 

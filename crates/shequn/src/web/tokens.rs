@@ -7,9 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shequn_app::storage::tokens::TokenRow;
 use shequn_app::usecases::tokens;
-use shequn_domain::{Cursor, PageSize, TokenId};
+use shequn_domain::{ApiToken, Cursor, PageSize, TokenId};
 
 use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
 use super::session::Console;
@@ -19,7 +18,7 @@ use crate::http::state::AppState;
 #[template(path = "tokens.html")]
 struct TokensPage {
     c: Chrome,
-    tokens: Vec<TokenRow>,
+    tokens: Vec<ApiToken>,
     next_cursor: Option<String>,
     /// The secret of a token created by this very request.
     new_secret: Option<String>,
@@ -31,8 +30,8 @@ impl TokensPage {
         local_time(*ms)
     }
 
-    fn live(&self, t: &TokenRow) -> bool {
-        t.revoked_at.is_none() && t.expires_at > self.now
+    fn live(&self, t: &ApiToken) -> bool {
+        t.is_live(self.now)
     }
 }
 
@@ -63,7 +62,7 @@ async fn show(
                 now: shequn_app::clock::now_ms(),
             },
         ),
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(console, e),
     }
 }
 
@@ -110,9 +109,17 @@ pub async fn create(
     let mut c = Chrome::for_console(&console, "account");
     match tokens::issue(&state.db, &console.actor, &form.name, days).await {
         // Rendered, not redirected: the secret must never travel in a URL or be stored.
-        Ok((secret, _)) => {
+        Ok(issued) => {
             c.flash = Some(c.t.created_ok);
-            show(&state, &console, None, c, StatusCode::CREATED, Some(secret)).await
+            show(
+                &state,
+                &console,
+                None,
+                c,
+                StatusCode::CREATED,
+                issued.secret,
+            )
+            .await
         }
         Err(e) => {
             form_failed(&console, "account", e, |c| {
@@ -147,6 +154,6 @@ pub async fn revoke(
     }
     match tokens::revoke(&state.db, &console.actor, TokenId(id)).await {
         Ok(_) => Redirect::to("/account/tokens?done=saved").into_response(),
-        Err(e) => failure_page(console.lang, e),
+        Err(e) => failure_page(&console, e),
     }
 }

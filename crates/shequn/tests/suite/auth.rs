@@ -247,11 +247,11 @@ async fn a_token_created_with_an_idempotency_key_is_not_stored_in_plain_text(app
     let secret = created["token"].as_str().expect("a token").to_owned();
     let random_part = secret.trim_start_matches("shq_");
     let responses = app
-        .stored_strings("SELECT response FROM idempotency_keys WHERE response IS NOT NULL")
+        .stored_strings("SELECT result FROM idempotency_records WHERE result IS NOT NULL")
         .await;
     assert!(
         responses.iter().all(|r| !r.contains(random_part)),
-        "idempotency_keys.response holds the new token's secret in plain text"
+        "idempotency_records.result holds the new token's secret in plain text"
     );
     // A retry gets the same token back, without its secret.
     let replay = app

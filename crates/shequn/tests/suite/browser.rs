@@ -8,10 +8,14 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::both_engines;
-use crate::common::TestApp;
+use crate::common::{ADMIN, DEMO_PASSWORD, GUIDE01, TestApp};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Window sizes, in CSS pixels: a guide's phone and an office screen.
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 900);
 
 /// A chromedriver process, killed when dropped.
 struct Driver {
@@ -38,7 +42,8 @@ impl Drop for Driver {
     }
 }
 
-async fn driver() -> Option<Driver> {
+/// A headless Chromium session with a window of `size` (width, height).
+async fn driver(size: (u32, u32)) -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
         if ci {
@@ -73,7 +78,8 @@ async fn driver() -> Option<Driver> {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=390,844",
+                "--no-first-run", "--disable-quic",
+                format!("--window-size={},{}", size.0, size.1),
                 "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
@@ -148,10 +154,78 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Signs in through the login page and waits for the console.
+async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .expect("open the login page");
+    fill(c, "#login-email", email).await;
+    fill(c, "#login-password", DEMO_PASSWORD).await;
+    click(c, "#login-submit").await;
+    text_until(c, "#nav-home", |_| true).await;
+}
+
+/// Whether the element at `css` is shown (not hidden by CSS).
+async fn shown(c: &Client, css: &str) -> bool {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .is_displayed()
+        .await
+        .unwrap_or_else(|e| panic!("is {css} displayed: {e}"))
+}
+
+/// On a phone the navigation sits behind the 菜单 button: opens it when it is closed.
+async fn open_menu(c: &Client) {
+    if !shown(c, "#nav-home").await {
+        click(c, "#menu-button").await;
+        assert!(
+            shown(c, "#nav-home").await,
+            "the menu button opens the navigation"
+        );
+    }
+}
+
+/// The question of the confirmation dialog now open, waiting for it to appear.
+async fn dialog_text(c: &Client) -> String {
+    for _ in 0..50 {
+        if let Ok(text) = c.get_alert_text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no confirmation dialog appeared");
+}
+
+/// Whether the 新增 button (a `<summary>`) at `css` has its form open.
+async fn form_open(c: &Client, css: &str) -> bool {
+    c.execute(
+        "return document.querySelector(arguments[0]).parentElement.open;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("read the details element")
+    .as_bool()
+    .expect("open or not")
+}
+
+/// Whether the page is wider than the window (something would need sideways scrolling).
+async fn scrolls_sideways(c: &Client) -> bool {
+    let widths = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("measure the page");
+    let width = |i: usize| widths[i].as_i64().expect("a width in pixels");
+    width(0) > width(1)
+}
+
 /// A brand admin signs in on a phone-sized window, opens the stores, opens a new store,
 /// sees it listed, and switches the console to English and back.
 async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
-    let Some(d) = driver().await else { return };
+    let Some(d) = driver(PHONE).await else { return };
     let c = &d.client;
     c.goto(&format!("{}/stores", app.base))
         .await
@@ -171,8 +245,14 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     fill(c, "#login-password", "shequn-demo-2026").await;
     click(c, "#login-submit").await;
     text_is(c, "main h1", "门店").await;
-    text_has(c, "#stores", &["SH-001", "上海南京西路店"]).await;
+    text_has(c, "#stores", &["SH-001", "上海南京西路店", "营业中"]).await;
 
+    // The form opens from the 新增门店 button above the list.
+    assert!(
+        !form_open(c, "#store-new").await,
+        "the form waits behind its button"
+    );
+    click(c, "#store-new").await;
     fill(c, "#store-code", "sh-777").await;
     fill(c, "#store-name", "上海新天地体验店").await;
     fill(c, "#store-address", "上海市黄浦区马当路 245 号").await;
@@ -180,20 +260,28 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     text_is(c, "#flash", "已创建").await;
     text_has(c, "#stores", &["SH-777", "上海新天地体验店"]).await;
 
-    // The same code again is refused on the form, not with an error page.
+    // The same code again is refused on the form, not with an error page; the form stays
+    // open with what was typed.
+    click(c, "#store-new").await;
     fill(c, "#store-code", "SH-777").await;
     fill(c, "#store-name", "重复编码店").await;
     click(c, "#store-create").await;
     text_has(c, "#form-error", &["code"]).await;
+    assert!(
+        form_open(c, "#store-new").await,
+        "a refused form stays open"
+    );
 
     click(c, "#lang-en").await;
     text_is(c, "main h1", "Stores").await;
+    open_menu(c).await;
     text_is(c, "#nav-staff", "Staff").await;
-    text_has(c, "#stores", &["Active", "SH-777"]).await;
+    text_has(c, "#stores", &["Open", "SH-777"]).await;
     click(c, "#lang-zh").await;
     text_is(c, "main h1", "门店").await;
 
     // Signing out ends the session: the console sends us back to the login page.
+    open_menu(c).await;
     click(c, "#logout").await;
     text_is(c, "main h1", "员工登录").await;
     c.goto(&format!("{}/stores", app.base))
@@ -209,38 +297,110 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     d.finish().await;
 }
 
-/// A shop guide sees only their own store and no forms to change it.
+/// A shop guide, on a phone, sees only their own store and no forms to change it: the
+/// navigation collapses behind 菜单, and the list shows each store as a card whose name
+/// and status need no sideways scrolling.
 async fn shop_guide_sees_only_its_store(app: TestApp) {
-    let Some(d) = driver().await else { return };
+    let Some(d) = driver(PHONE).await else { return };
     let c = &d.client;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .expect("open login");
-    fill(c, "#login-email", "guide01@demo.shequn.test").await;
-    fill(c, "#login-password", "shequn-demo-2026").await;
-    click(c, "#login-submit").await;
-    text_until(c, "#nav-stores", |_| true).await;
+    sign_in(c, &app, GUIDE01).await;
+    assert!(
+        !shown(c, "#nav-stores").await,
+        "on a phone the navigation is collapsed"
+    );
+    open_menu(c).await;
     click(c, "#nav-stores").await;
     text_is(c, "main h1", "门店").await;
-    let table = text_has(c, "#stores", &["SH-001"]).await;
+    let table = text_has(c, "#stores", &["SH-001", "上海南京西路店", "营业中"]).await;
     assert!(
         !table.contains("HZ-001"),
         "a guide must not see other stores: {table}"
     );
+    assert!(shown(c, "#stores td.status").await, "the status is in view");
     assert!(
-        c.find(Locator::Css("#store-create")).await.is_err(),
+        !scrolls_sideways(c).await,
+        "nothing needs sideways scrolling"
+    );
+    assert!(
+        c.find(Locator::Css("#store-create")).await.is_err()
+            && c.find(Locator::Css("#store-new")).await.is_err(),
         "guides get no create form"
+    );
+    d.finish().await;
+}
+
+/// Whether the store is open, as the API tells its brand admin.
+async fn store_is_open(app: &TestApp, admin: &str, store: i64) -> bool {
+    app.get(admin, &format!("/api/v1/stores/{store}"))
+        .await
+        .expect(200)["active"]
+        .as_bool()
+        .expect("a store is open or closed")
+}
+
+/// Closing a store asks first, naming the store; cancelling changes nothing, confirming
+/// closes it. Reopening asks nothing. On an office-sized window, where the navigation is
+/// not collapsed.
+async fn closing_a_store_asks_for_confirmation_first(app: TestApp) {
+    let Some(d) = driver(DESKTOP).await else {
+        return;
+    };
+    let c = &d.client;
+    let demo = app.demo().await;
+    let store = demo.store("SH-001");
+    sign_in(c, &app, ADMIN).await;
+    assert!(
+        shown(c, "#nav-stores").await,
+        "a wide window shows the navigation"
+    );
+    c.goto(&format!("{}/stores/{store}", app.base))
+        .await
+        .expect("open the store");
+    text_is(c, "#store-status", "营业中").await;
+
+    click(c, "#store-deactivate").await;
+    assert_eq!(
+        dialog_text(c).await,
+        "确定停用门店 上海南京西路店（SH-001）吗？"
+    );
+    c.dismiss_alert().await.expect("cancel the dialog");
+    text_is(c, "#store-status", "营业中").await;
+    assert!(
+        store_is_open(&app, &demo.admin, store).await,
+        "cancelling leaves the store open"
+    );
+
+    click(c, "#store-deactivate").await;
+    dialog_text(c).await;
+    c.accept_alert().await.expect("confirm the dialog");
+    text_is(c, "#store-status", "已停用").await;
+    assert!(
+        !store_is_open(&app, &demo.admin, store).await,
+        "confirming closes the store"
+    );
+
+    click(c, "#lang-en").await;
+    text_is(c, "#store-status", "Closed").await;
+    click(c, "#store-reactivate").await;
+    text_is(c, "#store-status", "Open").await;
+    assert!(
+        store_is_open(&app, &demo.admin, store).await,
+        "reopened without a question"
     );
     d.finish().await;
 }
 
 /// The API docs page renders the OpenAPI document (in the browser, by its script).
 async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
-    let Some(d) = driver().await else { return };
+    let Some(d) = driver(DESKTOP).await else {
+        return;
+    };
     let c = &d.client;
     c.goto(&format!("{}/api/docs", app.base))
         .await
         .expect("open the docs");
+    // The way back to the console, in the browser's language.
+    text_is(c, "#console-link", "← 返回控制台").await;
     let ops = text_has(
         c,
         "#ops",
@@ -262,5 +422,6 @@ async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
 both_engines!(
     the_api_docs_page_lists_every_route_family,
     admin_signs_in_creates_a_store_and_switches_language,
-    shop_guide_sees_only_its_store
+    shop_guide_sees_only_its_store,
+    closing_a_store_asks_for_confirmation_first
 );

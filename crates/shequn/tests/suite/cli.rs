@@ -92,7 +92,7 @@ async fn brand_create_makes_a_tenant_whose_admin_can_sign_in(
     let admin = auth::check_credentials(&db, "boss@acme.test", "a-strong-password-2026", None)
         .await
         .expect("the new admin signs in");
-    assert_eq!(admin.role, "brand_admin");
+    assert_eq!(admin.role.as_str(), "brand_admin");
     assert_eq!(admin.display_name, "老板");
     db.close().await;
 }

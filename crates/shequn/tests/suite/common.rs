@@ -10,7 +10,6 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use shequn::http::state::{AppState, ServerOptions};
-use shequn_app::storage::db::Tx;
 use shequn_app::{Db, DbConfig, Engine};
 use tokio::sync::oneshot;
 
@@ -344,14 +343,18 @@ impl TestApp {
     /// One text column of every row a query returns, read straight from the database:
     /// for checking what is stored, which the API never shows.
     pub async fn stored_strings(&self, sql: &'static str) -> Vec<String> {
-        let mut tx = self.db.read().await.expect("a read transaction");
-        let rows: Result<Vec<String>, sqlx::Error> = match &mut tx {
-            Tx::Sqlite(t) => sqlx::query_scalar(sql).fetch_all(&mut **t).await,
-            Tx::Postgres(t) => sqlx::query_scalar(sql).fetch_all(&mut **t).await,
-        };
-        let rows = rows.unwrap_or_else(|e| panic!("{sql}: {e}"));
-        tx.commit().await.expect("commit a read transaction");
-        rows
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let rows = tx.query(sql, &[]).await?;
+                    Ok(rows
+                        .iter()
+                        .map(|r| r.get::<String>(0))
+                        .collect::<Result<Vec<_>, _>>()?)
+                })
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 }
 

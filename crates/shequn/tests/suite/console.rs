@@ -6,7 +6,6 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use serde_json::json;
 use shequn::http::state::ServerOptions;
-use shequn_app::storage::db::Tx;
 
 use crate::both_engines;
 use crate::common::*;
@@ -27,6 +26,9 @@ both_engines!(
     an_admin_renames_and_deactivates_a_region_from_the_console,
     the_home_page_shows_the_scope_figures_and_latest_events,
     signing_in_with_an_email_of_two_brands_asks_for_the_brand,
+    status_words_fit_their_objects_and_destructive_actions_ask_first,
+    create_forms_open_from_their_button_and_again_after_a_refusal,
+    error_pages_keep_the_navigation,
 );
 
 const SESSION: &str = "shequn_session";
@@ -362,21 +364,20 @@ async fn idle_sessions_expire(app: TestApp) {
     let cookie = session_of(&app, ADMIN).await;
     assert!(signed_in(&app, &cookie).await);
     let three_hours_ago = shequn_app::clock::now_ms() - 3 * 60 * 60 * 1000;
-    let mut tx = app.db.write().await.expect("a write transaction");
-    let updated = match &mut tx {
-        Tx::Sqlite(t) => sqlx::query("UPDATE sessions SET last_seen_at = $1")
-            .bind(three_hours_ago)
-            .execute(&mut **t)
-            .await
-            .map(|r| r.rows_affected()),
-        Tx::Postgres(t) => sqlx::query("UPDATE sessions SET last_seen_at = $1")
-            .bind(three_hours_ago)
-            .execute(&mut **t)
-            .await
-            .map(|r| r.rows_affected()),
-    }
-    .expect("age the session");
-    tx.commit().await.expect("commit");
+    let updated = app
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                Ok(tx
+                    .execute(
+                        "UPDATE sessions SET last_seen_at = $1",
+                        &shequn_app::params![three_hours_ago],
+                    )
+                    .await?)
+            })
+        })
+        .await
+        .expect("age the session");
     assert_eq!(updated, 1);
     assert!(
         !signed_in(&app, &cookie).await,
@@ -590,6 +591,12 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
     // Shown once: the list page no longer carries it.
     let list = get(&app, "/account/tokens", &cookie).await;
     assert!(list.html.contains("ERP 同步") && !list.html.contains(&secret));
+    assert!(list.html.contains(r#"<span class="ok">有效</span>"#));
+    assert!(
+        list.html
+            .contains(r#"data-confirm="确定吊销令牌「ERP 同步」吗？吊销后无法恢复。""#),
+        "revoking asks first, naming the token"
+    );
 
     let api = app.login(SH001_MANAGER).await;
     let erp_id = app
@@ -610,6 +617,12 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
     app.get(&secret, "/api/v1/me")
         .await
         .assert_problem(401, "unauthorized");
+    assert!(
+        get(&app, "/account/tokens", &cookie)
+            .await
+            .html
+            .contains(r#"<span class="off">已吊销</span>"#)
+    );
     // Someone else's token id is not found, and stays live.
     let other = session_of(&app, GUIDE01).await;
     let other_csrf = get(&app, "/", &other).await.csrf();
@@ -767,4 +780,123 @@ async fn signing_in_with_an_email_of_two_brands_asks_for_the_brand(app: TestApp)
     assert_eq!(picked.status, 303);
     let cookie = picked.session().expect("a session");
     assert!(get(&app, "/", &cookie).await.html.contains("另一个品牌"));
+}
+
+/// 门店 营业中, 员工 在职, 大区 启用, in both languages; deactivating, closing and
+/// resetting a password ask first, naming their object; a new member has no role until
+/// one is chosen.
+async fn status_words_fit_their_objects_and_destructive_actions_ask_first(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let stores = get(&app, "/stores", &cookie).await;
+    assert!(stores.html.contains(r#"<span class="ok">营业中</span>"#));
+    let english = fetch(
+        &app,
+        Method::GET,
+        "/stores",
+        Some(&cookie),
+        None,
+        &[(ACCEPT_LANGUAGE.as_str(), "en")],
+    )
+    .await;
+    assert!(english.html.contains(r#"<span class="ok">Open</span>"#));
+
+    let regions = get(&app, "/regions", &cookie).await;
+    assert!(regions.html.contains(r#"<span class="ok">启用</span>"#));
+    assert!(
+        regions
+            .html
+            .contains(r#"data-confirm="确定停用大区「华北大区」吗？""#),
+        "{}",
+        regions.html
+    );
+
+    let staff = get(&app, "/staff", &cookie).await;
+    assert!(staff.html.contains(r#"<span class="ok">在职</span>"#));
+    assert!(
+        staff
+            .html
+            .contains(r#"<option value="" disabled selected>请选择角色</option>"#),
+        "the role starts unchosen"
+    );
+    assert!(
+        !staff.html.contains(r#"value="brand_admin" selected"#),
+        "never brand admin by default"
+    );
+
+    let store = get(&app, &format!("/stores/{}", demo.store("SH-001")), &cookie).await;
+    assert!(
+        store
+            .html
+            .contains(r#"data-confirm="确定停用门店 上海南京西路店（SH-001）吗？""#),
+        "{}",
+        store.html
+    );
+    let member = get(&app, &format!("/staff/{}", demo.staff(GUIDE01)), &cookie).await;
+    assert!(member.html.contains(r#"<span class="ok">在职</span>"#));
+    assert!(
+        member
+            .html
+            .contains(r#"data-confirm="确定停用员工 王芳（guide01@demo.shequn.test）吗？""#)
+    );
+    assert!(member.html.contains(
+        r#"data-confirm="确定重置 王芳（guide01@demo.shequn.test）的密码吗？其会话与令牌将失效。""#
+    ));
+}
+
+/// The create form of a list waits behind its 新增 button, and is open again, with what
+/// was typed, when the server refuses it.
+async fn create_forms_open_from_their_button_and_again_after_a_refusal(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let page = get(&app, "/stores", &cookie).await;
+    assert!(page.html.contains(r#"<details class="create">"#));
+    let region = demo.region(EAST).to_string();
+    let csrf = page.csrf();
+    let refused = post(
+        &app,
+        "/stores",
+        &cookie,
+        &[
+            ("_csrf", &csrf),
+            ("region_id", &region),
+            ("code", "SH-001"),
+            ("name", "重复编码店"),
+            ("address", ""),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.html.contains(r#"<details class="create" open>"#)
+            && refused.html.contains(r#"value="重复编码店""#),
+        "{}",
+        refused.html
+    );
+}
+
+/// A page that is not found, or a form whose object is gone, keeps the console around
+/// it: the navigation and a way back.
+async fn error_pages_keep_the_navigation(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    let missing = get(&app, &format!("/stores/{NO_SUCH_ID}"), &cookie).await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.html.contains(r#"id="nav-stores""#) && missing.html.contains("返回控制台"),
+        "{}",
+        missing.html
+    );
+    let csrf = missing.csrf();
+    let gone = post(
+        &app,
+        &format!("/regions/{NO_SUCH_ID}"),
+        &cookie,
+        &[("_csrf", &csrf), ("name", "不存在")],
+    )
+    .await;
+    assert_eq!(gone.status, 404);
+    assert!(
+        gone.html
+            .contains(r#"id="nav-regions" href="/regions" class="current""#)
+    );
 }

@@ -1,13 +1,10 @@
-//! `Idempotency-Key` on creating POSTs: the first response is replayed whatever its status,
-//! a key reused for another request is refused, keys belong to one caller of one brand, and
-//! a key whose first request is still running answers 409.
+//! `Idempotency-Key` on creating POSTs: a success is replayed from the result stored in the
+//! use case's own transaction (also when the answer was lost after the commit), a key
+//! reused for another request is refused, keys belong to one caller of one brand, a failed
+//! request stores nothing, and concurrent requests with one key take effect once.
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use shequn_app::clock::now_ms;
-use shequn_app::storage::idempotency as stored_keys;
-use shequn_domain::BrandId;
 
 use crate::both_engines;
 use crate::common::*;
@@ -15,10 +12,10 @@ use crate::common::*;
 both_engines!(
     the_same_key_and_body_replay_the_first_response_and_create_once,
     the_same_key_with_a_different_request_is_refused,
-    an_error_response_is_replayed_as_it_was_first_given,
+    a_failed_request_stores_nothing_and_its_retry_runs_afresh,
     keys_belong_to_one_caller_of_one_brand,
-    a_key_whose_first_request_is_still_running_gets_409,
-    a_claim_left_by_a_request_that_died_is_taken_over,
+    concurrent_requests_with_one_key_take_effect_once,
+    a_crash_after_the_commit_does_not_run_the_request_twice,
     malformed_keys_are_refused_and_create_nothing,
 );
 
@@ -129,17 +126,18 @@ async fn the_same_key_with_a_different_request_is_refused(app: TestApp) {
     assert_eq!(app.brand_state(&admin).await, before);
 }
 
-async fn an_error_response_is_replayed_as_it_was_first_given(app: TestApp) {
+async fn a_failed_request_stores_nothing_and_its_retry_runs_afresh(app: TestApp) {
     let demo = app.demo().await;
     let admin = demo.admin.as_str();
     let empty = json!({ "name": "" });
     let first = post_with_key(&app, admin, "/api/v1/regions", "bad-1", &empty).await;
     first.assert_problem(422, "validation_failed");
     let again = post_with_key(&app, admin, "/api/v1/regions", "bad-1", &empty).await;
-    assert_replayed(&first, &again);
     again.assert_problem(422, "validation_failed");
+    assert_eq!(again.header("idempotent-replayed"), None);
 
-    // A conflict stays the answer to that key even after the conflict is gone.
+    // A conflict rolled back with its use case: once the conflict is gone, the retry runs,
+    // and from then on that key answers with its success.
     let taken = json!({ "name": SOUTH });
     let first = post_with_key(&app, admin, "/api/v1/regions", "dup-1", &taken).await;
     first.assert_problem(409, "conflict");
@@ -147,18 +145,20 @@ async fn an_error_response_is_replayed_as_it_was_first_given(app: TestApp) {
     app.patch(admin, &south, json!({ "name": "华南大区（旧）" }))
         .await
         .assert_status(200);
-    let again = post_with_key(&app, admin, "/api/v1/regions", "dup-1", &taken).await;
-    assert_replayed(&first, &again);
-    let names: Vec<Value> = app
+    let ran = post_with_key(&app, admin, "/api/v1/regions", "dup-1", &taken).await;
+    ran.assert_status(201);
+    assert_eq!(ran.header("idempotent-replayed"), None);
+    assert_replayed(
+        &ran,
+        &post_with_key(&app, admin, "/api/v1/regions", "dup-1", &taken).await,
+    );
+    let named_south = app
         .list_all(admin, "/api/v1/regions")
         .await
         .into_iter()
-        .map(|r| r["name"].clone())
-        .collect();
-    assert!(
-        !names.contains(&json!(SOUTH)),
-        "the replay must not have run the request: {names:?}"
-    );
+        .filter(|r| r["name"] == json!(SOUTH))
+        .count();
+    assert_eq!(named_south, 1);
 }
 
 async fn keys_belong_to_one_caller_of_one_brand(app: TestApp) {
@@ -203,98 +203,94 @@ async fn keys_belong_to_one_caller_of_one_brand(app: TestApp) {
     );
 }
 
-/// The hash the server keeps of a request: method, path and the exact body bytes.
-fn request_hash(path: &str, body: &str) -> String {
-    hex::encode(Sha256::digest(format!("POST {path}\n{body}").as_bytes()))
-}
-
-/// Who is calling, as the idempotency store names them: (brand, `staff:<id>`).
-async fn caller_of(app: &TestApp, token: &str) -> (BrandId, String) {
-    let me = app.me(token).await;
-    let brand = BrandId(me["brand"]["id"].as_i64().expect("a brand id"));
-    (brand, format!("staff:{}", me["staff"]["id"]))
-}
-
-/// Records a claim on `key` as a request that started at `at` would, and has not finished.
-async fn claim(app: &TestApp, (brand, caller): &(BrandId, String), key: &str, hash: &str, at: i64) {
-    let mut tx = app.db.write().await.expect("a write transaction");
-    let claimed = stored_keys::claim(&mut tx, *brand, caller, key, hash, at)
-        .await
-        .expect("claim a key");
-    tx.commit().await.expect("commit the claim");
-    assert!(claimed, "the key was free");
-}
-
-async fn a_key_whose_first_request_is_still_running_gets_409(app: TestApp) {
+async fn concurrent_requests_with_one_key_take_effect_once(app: TestApp) {
     let admin = app.login(ADMIN).await;
-    let caller = caller_of(&app, &admin).await;
-    let path = "/api/v1/regions";
-    let body = json!({ "name": "华西大区" }).to_string();
-    claim(
-        &app,
-        &caller,
-        "slow-1",
-        &request_hash(path, &body),
-        now_ms(),
+    let before = count(&app, &admin, "/api/v1/regions").await;
+    let body = json!({ "name": "华西大区" });
+    let replies = futures_join_all(
+        (0..8).map(|_| post_with_key(&app, &admin, "/api/v1/regions", "race-1", &body)),
     )
     .await;
-
-    let before = app.brand_state(&admin).await;
-    // The body goes out byte for byte as it was hashed.
-    let send_exact = || {
-        app.send(
-            app.request(Method::POST, path, Some(&admin))
-                .header(KEY, "slow-1")
-                .header("content-type", "application/json")
-                .body(body.clone()),
-        )
-    };
-    send_exact()
-        .await
-        .assert_problem(409, "idempotency_in_progress");
-    assert_eq!(
-        app.brand_state(&admin).await,
-        before,
-        "a refused retry must not run the request"
-    );
-
-    // Once the first request gives its claim up (it failed before answering), a retry runs.
-    let mut tx = app.db.write().await.expect("a write transaction");
-    stored_keys::release(&mut tx, caller.0, &caller.1, "slow-1")
-        .await
-        .expect("release the claim");
-    tx.commit().await.expect("commit the release");
-    let ran = send_exact().await;
-    ran.assert_status(201);
-    assert_eq!(ran.header("idempotent-replayed"), None);
-}
-
-async fn a_claim_left_by_a_request_that_died_is_taken_over(app: TestApp) {
-    let admin = app.login(ADMIN).await;
-    let caller = caller_of(&app, &admin).await;
-    let path = "/api/v1/regions";
-    let body = json!({ "name": "华西大区" }).to_string();
-    let ten_minutes_ago = now_ms() - 10 * 60 * 1000;
-    claim(
-        &app,
-        &caller,
-        "orphan-1",
-        &request_hash(path, &body),
-        ten_minutes_ago,
-    )
-    .await;
-
-    let send = || {
-        app.send(
-            app.request(Method::POST, path, Some(&admin))
-                .header(KEY, "orphan-1")
-                .header("content-type", "application/json")
-                .body(body.clone()),
-        )
-    };
-    let first = send().await;
+    let first = replies
+        .iter()
+        .find(|r| r.header("idempotent-replayed").is_none())
+        .expect("one request ran");
     first.assert_status(201);
-    assert_replayed(&first, &send().await);
+    for r in &replies {
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body, first.body, "every answer is the one result");
+    }
+    let ran = replies
+        .iter()
+        .filter(|r| r.header("idempotent-replayed").is_none())
+        .count();
+    assert_eq!(ran, 1, "exactly one request ran the use case");
+    assert_eq!(count(&app, &admin, "/api/v1/regions").await, before + 1);
+}
+
+/// Runs the futures concurrently on this task and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futs {
+        set.push(Box::pin(f));
+    }
+    let mut out = Vec::with_capacity(set.len());
+    // `join!`-style polling without another crate: each future is polled as the others
+    // wait on the server, so the requests are in flight together.
+    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.extend(results.into_iter().flatten());
+    out
+}
+
+async fn a_crash_after_the_commit_does_not_run_the_request_twice(app: TestApp) {
+    let admin = app.login(ADMIN).await;
+    let before = count(&app, &admin, "/api/v1/regions").await;
+    let body = json!({ "name": "华西大区" });
+    // The use case commits, then its caller hears of a failure: as if the process died
+    // between the COMMIT and the answer. The client saw no answer and retries.
+    app.db.inject_failure_after_next_commit();
+    post_with_key(&app, &admin, "/api/v1/regions", "crash-1", &body)
+        .await
+        .assert_problem(500, "internal");
+    assert_eq!(
+        count(&app, &admin, "/api/v1/regions").await,
+        before + 1,
+        "the first request committed"
+    );
+    let retry = post_with_key(&app, &admin, "/api/v1/regions", "crash-1", &body).await;
+    retry.assert_status(201);
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retry.body["name"], json!("华西大区"));
+    assert_eq!(
+        count(&app, &admin, "/api/v1/regions").await,
+        before + 1,
+        "the retry must not have run the use case again"
+    );
+    // The rebuilt answer is the region as stored.
+    let id = retry.body["id"].as_i64().expect("an id");
+    let stored = app.get(&admin, &format!("/api/v1/regions/{id}")).await;
+    assert_eq!(stored.body, retry.body);
 }
 
 async fn malformed_keys_are_refused_and_create_nothing(app: TestApp) {

@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
+use shequn_domain::{RegionId, StaffId, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,13 +44,13 @@ impl From<AuditRow> for AuditEventOut {
         AuditEventOut {
             id: r.id,
             at: rfc3339(r.at),
-            actor_staff_id: r.actor_staff_id,
+            actor_staff_id: r.actor_staff_id.map(StaffId::get),
             actor_name: r.actor_name,
             action: r.action,
             subject_type: r.subject_type,
             subject_id: r.subject_id,
-            region_id: r.region_id,
-            store_id: r.store_id,
+            region_id: r.region_id.map(RegionId::get),
+            store_id: r.store_id.map(StoreId::get),
             detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
         }
     }

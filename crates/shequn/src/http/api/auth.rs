@@ -72,10 +72,14 @@ async fn login(
         input.brand.as_deref(),
     )
     .await?;
-    let (token, row) = tokens::issue_for_login(&state.db, &staff).await?;
+    let issued = tokens::issue_for_login(&state.db, &staff).await?;
+    // Login carries no Idempotency-Key, so this is never a replay and the secret is here.
+    let token = issued.secret.ok_or_else(|| {
+        shequn_app::AppError::Internal("a login token came back without its secret".into())
+    })?;
     Ok(Json(LoginOut {
         token,
-        expires_at: rfc3339(row.expires_at),
+        expires_at: rfc3339(issued.token.expires_at),
         staff: StaffOut::from(staff),
     }))
 }
@@ -110,7 +114,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeOut>
     Ok(Json(MeOut {
         staff: staff.into(),
         brand: BrandOut {
-            id: brand.id,
+            id: brand.id.get(),
             slug: brand.slug,
             name: brand.name,
         },

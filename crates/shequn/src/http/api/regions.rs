@@ -4,9 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use shequn_app::storage::regions::RegionRow;
 use shequn_app::usecases::regions::{self, RegionPatch};
-use shequn_domain::RegionId;
+use shequn_domain::{Region, RegionId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,10 +31,10 @@ pub struct RegionOut {
     pub updated_at: String,
 }
 
-impl From<RegionRow> for RegionOut {
-    fn from(r: RegionRow) -> Self {
+impl From<Region> for RegionOut {
+    fn from(r: Region) -> Self {
         RegionOut {
-            id: r.id,
+            id: r.id.get(),
             name: r.name,
             active: r.active,
             created_at: rfc3339(r.created_at),

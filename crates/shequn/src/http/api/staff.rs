@@ -4,9 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use shequn_app::storage::staff::StaffRow;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
-use shequn_domain::{RegionId, SearchText, StaffId, StoreId};
+use shequn_domain::{RegionId, SearchText, StaffId, StaffMember, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -40,15 +39,15 @@ pub struct StaffOut {
     pub updated_at: String,
 }
 
-impl From<StaffRow> for StaffOut {
-    fn from(r: StaffRow) -> Self {
+impl From<StaffMember> for StaffOut {
+    fn from(r: StaffMember) -> Self {
         StaffOut {
-            id: r.id,
+            id: r.id.get(),
             email: r.email,
             display_name: r.display_name,
-            role: r.role,
-            region_id: r.region_id.or(r.store_region_id),
-            store_id: r.store_id,
+            role: r.role.as_str().to_owned(),
+            region_id: r.region_id.or(r.store_region_id).map(RegionId::get),
+            store_id: r.store_id.map(StoreId::get),
             active: r.active,
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),

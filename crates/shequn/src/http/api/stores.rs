@@ -4,9 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use shequn_app::storage::stores::StoreRow;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
-use shequn_domain::{RegionId, SearchText, StoreId};
+use shequn_domain::{RegionId, SearchText, Store, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,11 +35,11 @@ pub struct StoreOut {
     pub updated_at: String,
 }
 
-impl From<StoreRow> for StoreOut {
-    fn from(r: StoreRow) -> Self {
+impl From<Store> for StoreOut {
+    fn from(r: Store) -> Self {
         StoreOut {
-            id: r.id,
-            region_id: r.region_id,
+            id: r.id.get(),
+            region_id: r.region_id.get(),
             code: r.code,
             name: r.name,
             address: r.address,

@@ -1,12 +1,11 @@
 //! `/api/v1/tokens`: the caller's own API tokens.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
-use shequn_app::storage::tokens::TokenRow;
 use shequn_app::usecases::tokens;
-use shequn_domain::TokenId;
+use shequn_domain::{ApiToken, TokenId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,7 +13,6 @@ use utoipa_axum::routes;
 use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
-use crate::http::idempotency::RedactOnReplay;
 use crate::http::problem::{ApiError, ProblemBody};
 use crate::http::state::AppState;
 
@@ -33,10 +31,10 @@ pub struct TokenOut {
     pub revoked_at: Option<String>,
 }
 
-impl From<TokenRow> for TokenOut {
-    fn from(r: TokenRow) -> Self {
+impl From<ApiToken> for TokenOut {
+    fn from(r: ApiToken) -> Self {
         TokenOut {
-            id: r.id,
+            id: r.id.get(),
             name: r.name,
             created_at: rfc3339(r.created_at),
             expires_at: rfc3339(r.expires_at),
@@ -85,18 +83,16 @@ async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<TokenIn>,
-) -> Result<(StatusCode, Extension<RedactOnReplay>, Json<TokenCreated>), ApiError> {
-    let (token, row) =
+) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+    let issued =
         tokens::issue(&state.db, &caller.actor, &input.name, input.expires_in_days).await?;
+    // On an idempotent replay the use case rebuilds the result from what was stored, which
+    // never holds the secret: `token` is then null.
     let created = TokenCreated {
-        token: Some(token),
-        meta: row.into(),
+        token: issued.secret,
+        meta: issued.token.into(),
     };
-    Ok((
-        StatusCode::CREATED,
-        Extension(RedactOnReplay(&["token"])),
-        Json(created),
-    ))
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// Revoke one of the caller's tokens.

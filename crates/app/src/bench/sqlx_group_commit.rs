@@ -1,3 +1,6 @@
+//! The earlier group commit on sqlx, kept only as a measured baseline for
+//! `shequn bench write-path` (the product writes through `storage::sqlite`).
+//!
 //! Group commit on SQLite: one writer task owns a write connection and commits many
 //! requests' work in one transaction, each under its own SAVEPOINT, answering every caller
 //! only after the COMMIT (so an answer still means durable).
