@@ -159,3 +159,31 @@ async fn parameters_bind_by_number_whatever_their_order_in_the_text() {
         .expect("write and read back");
     assert_eq!(row, ("one".to_owned(), 2, true));
 }
+
+#[tokio::test]
+async fn a_body_that_panics_fails_alone_and_the_writer_lives_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = db_with(dir.path(), "CREATE TABLE p (id INTEGER PRIMARY KEY)").await;
+    let crashed: Result<(), AppError> = db
+        .write(|tx| {
+            Box::pin(async move {
+                tx.execute("INSERT INTO p DEFAULT VALUES", &[]).await?;
+                let rows: Vec<i64> = Vec::new();
+                // A bug in a body: indexing past the end.
+                let _ = rows[usize::from(rows.is_empty())];
+                Ok(())
+            })
+        })
+        .await;
+    assert!(
+        matches!(crashed, Err(AppError::Internal(ref m)) if m.contains("panicked")),
+        "{crashed:?}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM p").await, 0);
+    db.write(|tx| {
+        Box::pin(async move { Ok(tx.execute("INSERT INTO p DEFAULT VALUES", &[]).await?) })
+    })
+    .await
+    .expect("the writer still writes");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM p").await, 1);
+}

@@ -114,9 +114,15 @@ impl SqliteDb {
         let (queue, rx) = mpsc::channel(QUEUE_DEPTH);
         let queued = Arc::new(AtomicUsize::new(0));
         let gauge = queued.clone();
+        // Inside the runtime's context a body that awaits a timer or socket is merely
+        // pending (and refused) instead of panicking for want of a reactor.
+        let runtime = tokio::runtime::Handle::try_current().ok();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer(conn, rx, &gauge))
+            .spawn(move || {
+                let _entered = runtime.as_ref().map(|r| r.enter());
+                writer(conn, rx, &gauge)
+            })
             .map_err(|e| AppError::Internal(format!("writer thread: {e}")))?;
         Ok(SqliteDb {
             queue,
@@ -210,12 +216,17 @@ impl Readers {
 
 /// Polls a body once. SQLite calls complete synchronously, so a body that is still
 /// pending waited on something else: refused, because it would stall every other caller.
+/// A body that panics fails alone (its savepoint is rolled back); the writer lives on.
 fn poll_once<T>(mut fut: BoxFuture<'_, Result<T, AppError>>) -> Result<T, AppError> {
-    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(out) => out,
-        Poll::Pending => Err(AppError::Internal(
+    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        fut.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+    }));
+    match polled {
+        Ok(Poll::Ready(out)) => out,
+        Ok(Poll::Pending) => Err(AppError::Internal(
             "a transaction body awaited something other than the database".into(),
         )),
+        Err(_) => Err(AppError::Internal("a transaction body panicked".into())),
     }
 }
 
@@ -258,7 +269,12 @@ fn commit_batch(tx: &mut Tx, batch: &mut Vec<Job>) -> Vec<(oneshot::Sender<AnyOu
     for job in batch.drain(..) {
         let out = match raw(tx, "SAVEPOINT job") {
             Ok(()) => {
-                let out = poll_once((job.body)(tx));
+                let body = job.body;
+                let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(tx)))
+                {
+                    Ok(fut) => poll_once(fut),
+                    Err(_) => Err(AppError::Internal("a transaction body panicked".into())),
+                };
                 let end = if out.is_ok() {
                     "RELEASE job"
                 } else {
