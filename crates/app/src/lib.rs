@@ -5,6 +5,7 @@
 //! functions run the same SQL text on SQLite and PostgreSQL and always take a `BrandId`.
 
 pub mod bench;
+pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod idempotency;

@@ -30,6 +30,7 @@ use sqlx::{Postgres, Transaction};
 use super::sql::{Row, StoreError, Value};
 use super::{pg, sqlite};
 use crate::AppError;
+use crate::cache::BearerCache;
 use crate::idempotency;
 
 /// How long a request waits for a connection before the pool gives up.
@@ -57,6 +58,7 @@ pub enum Engine {
 pub struct Db {
     engine: Arc<EngineDb>,
     faults: Arc<Faults>,
+    bearer: Arc<BearerCache>,
 }
 
 enum EngineDb {
@@ -126,6 +128,7 @@ impl Db {
         Ok(Db {
             engine: Arc::new(engine),
             faults: Arc::default(),
+            bearer: Arc::default(),
         })
     }
 
@@ -172,6 +175,11 @@ impl Db {
             EngineDb::Sqlite(s) => s.read(boxed(body)).await,
             EngineDb::Postgres(pool) => pg::read(pool, boxed(body)).await,
         }
+    }
+
+    /// This process's cache of bearer-token lookups (see [`crate::cache`]).
+    pub fn bearer_cache(&self) -> &BearerCache {
+        &self.bearer
     }
 
     /// Test hook: the next write commits and then reports a failure to its caller.

@@ -216,21 +216,25 @@ pub async fn change_password(
     }
     let hash = hash_password(new.expose().to_owned()).await?;
     let now = now_ms();
-    db.write(move |tx| {
-        Box::pin(async move {
-            staff::set_password(tx, actor.brand, actor.staff, &hash, now).await?;
-            sessions::delete_for_staff(tx, actor.brand, actor.staff).await?;
-            tokens::revoke_all_except(tx, actor.brand, actor.staff, keep_token, now).await?;
-            let e = event(
-                &actor,
-                AuditAction::PasswordChanged,
-                actor.staff.get(),
-                actor.placement,
-                json!({}),
-            );
-            audit::record(tx, actor.brand, &e, now).await?;
-            Ok(())
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                staff::set_password(tx, actor.brand, actor.staff, &hash, now).await?;
+                sessions::delete_for_staff(tx, actor.brand, actor.staff).await?;
+                tokens::revoke_all_except(tx, actor.brand, actor.staff, keep_token, now).await?;
+                let e = event(
+                    &actor,
+                    AuditAction::PasswordChanged,
+                    actor.staff.get(),
+                    actor.placement,
+                    json!({}),
+                );
+                audit::record(tx, actor.brand, &e, now).await?;
+                Ok(())
+            })
         })
-    })
-    .await
+        .await;
+    // Access may have narrowed: this server forgets its bearer lookups at once.
+    db.bearer_cache().clear();
+    out
 }

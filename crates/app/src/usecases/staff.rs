@@ -219,7 +219,7 @@ pub async fn update(
         .map(|r| Role::parse("role", r))
         .transpose()?;
     let actor = *actor;
-    db.write(move |tx| {
+    let out = db.write(move |tx| {
         Box::pin(async move {
             let (member, role, placement) = visible(tx, &actor, id).await?;
             let role_to = new_role.unwrap_or(role);
@@ -283,7 +283,10 @@ pub async fn update(
             Ok(member)
         })
     })
-    .await
+    .await;
+    // Access may have narrowed: this server forgets its bearer lookups at once.
+    db.bearer_cache().clear();
+    out
 }
 
 /// Whether the actor may set a new password for staff member `id` (visible, not the actor,
@@ -325,23 +328,27 @@ pub async fn reset_password(
     .await?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let now = now_ms();
-    db.write(move |tx| {
-        Box::pin(async move {
-            // Checked again inside the write: the member may have moved since the read.
-            let placement = password_resettable(tx, &actor, id).await?;
-            staff::set_password(tx, actor.brand, id, &hash, now).await?;
-            sessions::delete_for_staff(tx, actor.brand, id).await?;
-            tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
-            let e = event(
-                &actor,
-                AuditAction::StaffPasswordReset,
-                id.get(),
-                placement,
-                json!({}),
-            );
-            audit::record(tx, actor.brand, &e, now).await?;
-            Ok(())
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                // Checked again inside the write: the member may have moved since the read.
+                let placement = password_resettable(tx, &actor, id).await?;
+                staff::set_password(tx, actor.brand, id, &hash, now).await?;
+                sessions::delete_for_staff(tx, actor.brand, id).await?;
+                tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
+                let e = event(
+                    &actor,
+                    AuditAction::StaffPasswordReset,
+                    id.get(),
+                    placement,
+                    json!({}),
+                );
+                audit::record(tx, actor.brand, &e, now).await?;
+                Ok(())
+            })
         })
-    })
-    .await
+        .await;
+    // Access may have narrowed: this server forgets its bearer lookups at once.
+    db.bearer_cache().clear();
+    out
 }

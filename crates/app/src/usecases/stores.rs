@@ -174,47 +174,51 @@ pub async fn update(
         .transpose()?;
     let (move_to, set_active) = (patch.region_id, patch.active);
     let actor = *actor;
-    db.write(move |tx| {
-        Box::pin(async move {
-            let mut store = visible(tx, &actor, id).await?;
-            let region = store.region_id;
-            Actor::require(
-                actor.can_edit_store(region, id),
-                "you may not edit this store",
-            )?;
-            if let Some(to) = move_to.filter(|to| *to != region) {
-                usable_region(tx, &actor, to, "region_id").await?;
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let mut store = visible(tx, &actor, id).await?;
+                let region = store.region_id;
                 Actor::require(
-                    actor.can_change_store_status(region) && actor.can_place_store_in(to),
-                    "you may not move this store to that region",
+                    actor.can_edit_store(region, id),
+                    "you may not edit this store",
                 )?;
-                store.region_id = to;
-            }
-            if let Some(active) = set_active.filter(|a| *a != store.active) {
-                Actor::require(
-                    actor.can_change_store_status(region),
-                    "you may not open or close this store",
-                )?;
-                store.active = active;
-            }
-            if let Some(c) = code {
-                store.code = c.as_str().to_owned();
-            }
-            if let Some(n) = name {
-                store.name = n.as_str().to_owned();
-            }
-            if let Some(a) = address {
-                store.address = a;
-            }
-            let store = stores::update(tx, actor.brand, &store, now_ms())
-                .await
-                .map_err(AppError::on_unique("code", CODE_TAKEN))?
-                .ok_or(AppError::NotFound("store"))?;
-            record(tx, &actor, AuditAction::StoreUpdated, &store).await?;
-            Ok(store)
+                if let Some(to) = move_to.filter(|to| *to != region) {
+                    usable_region(tx, &actor, to, "region_id").await?;
+                    Actor::require(
+                        actor.can_change_store_status(region) && actor.can_place_store_in(to),
+                        "you may not move this store to that region",
+                    )?;
+                    store.region_id = to;
+                }
+                if let Some(active) = set_active.filter(|a| *a != store.active) {
+                    Actor::require(
+                        actor.can_change_store_status(region),
+                        "you may not open or close this store",
+                    )?;
+                    store.active = active;
+                }
+                if let Some(c) = code {
+                    store.code = c.as_str().to_owned();
+                }
+                if let Some(n) = name {
+                    store.name = n.as_str().to_owned();
+                }
+                if let Some(a) = address {
+                    store.address = a;
+                }
+                let store = stores::update(tx, actor.brand, &store, now_ms())
+                    .await
+                    .map_err(AppError::on_unique("code", CODE_TAKEN))?
+                    .ok_or(AppError::NotFound("store"))?;
+                record(tx, &actor, AuditAction::StoreUpdated, &store).await?;
+                Ok(store)
+            })
         })
-    })
-    .await
+        .await;
+    // Access may have narrowed: this server forgets its bearer lookups at once.
+    db.bearer_cache().clear();
+    out
 }
 
 /// Records a store event with the store's values after the change.

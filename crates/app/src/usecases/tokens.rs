@@ -120,16 +120,25 @@ pub async fn authenticate(db: &Db, plain: &str) -> Result<Option<(Actor, TokenId
     }
     let hash = hash_secret(plain);
     let now = now_ms();
-    db.read(move |tx| {
-        Box::pin(async move {
-            let Some((brand, t)) = tokens::find_live(tx, &hash, now).await? else {
-                return Ok(None);
-            };
-            let loaded = actor::load(tx, brand, t.staff_id).await?;
-            Ok(loaded.map(|(a, _)| (a, t.id)))
+    if let Some(hit) = db.bearer_cache().get(&hash, now) {
+        return Ok(Some(hit));
+    }
+    let key = hash.clone();
+    let found = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let Some((brand, t)) = tokens::find_live(tx, &key, now).await? else {
+                    return Ok(None);
+                };
+                let loaded = actor::load(tx, brand, t.staff_id).await?;
+                Ok(loaded.map(|(a, _)| (a, t.id, t.expires_at)))
+            })
         })
-    })
-    .await
+        .await?;
+    Ok(found.map(|(actor, token, expires_at)| {
+        db.bearer_cache().put(hash, actor, token, expires_at, now);
+        (actor, token)
+    }))
 }
 
 pub async fn list(
@@ -151,30 +160,34 @@ pub async fn list(
 #[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, token = %id))]
 pub async fn revoke(db: &Db, actor: &Actor, id: TokenId) -> Result<ApiToken, AppError> {
     let actor = *actor;
-    db.write(move |tx| {
-        Box::pin(async move {
-            tokens::get(tx, actor.brand, actor.staff, id)
-                .await?
-                .ok_or(AppError::NotFound("token"))?;
-            let now = now_ms();
-            tokens::revoke(tx, actor.brand, actor.staff, id, now).await?;
-            let token = tokens::get(tx, actor.brand, actor.staff, id)
-                .await?
-                .ok_or(AppError::NotFound("token"))?;
-            debug_assert!(token.revoked_at.is_some());
-            if token.name != LOGIN_TOKEN_NAME {
-                let detail = json!({ "name": token.name });
-                let e = event(
-                    &actor,
-                    AuditAction::TokenRevoked,
-                    token.id.get(),
-                    actor.placement,
-                    detail,
-                );
-                audit::record(tx, actor.brand, &e, now).await?;
-            }
-            Ok(token)
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                tokens::get(tx, actor.brand, actor.staff, id)
+                    .await?
+                    .ok_or(AppError::NotFound("token"))?;
+                let now = now_ms();
+                tokens::revoke(tx, actor.brand, actor.staff, id, now).await?;
+                let token = tokens::get(tx, actor.brand, actor.staff, id)
+                    .await?
+                    .ok_or(AppError::NotFound("token"))?;
+                debug_assert!(token.revoked_at.is_some());
+                if token.name != LOGIN_TOKEN_NAME {
+                    let detail = json!({ "name": token.name });
+                    let e = event(
+                        &actor,
+                        AuditAction::TokenRevoked,
+                        token.id.get(),
+                        actor.placement,
+                        detail,
+                    );
+                    audit::record(tx, actor.brand, &e, now).await?;
+                }
+                Ok(token)
+            })
         })
-    })
-    .await
+        .await;
+    // Access may have narrowed: this server forgets its bearer lookups at once.
+    db.bearer_cache().clear();
+    out
 }
