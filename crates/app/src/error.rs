@@ -1,6 +1,7 @@
-//! The use-case error: what went wrong, in terms the edge maps once to a status and code.
+//! The use-case error: what went wrong, in terms the edge maps once to a status and code
+//! (the API in `http/problem.rs`, the console in `web/error_text.rs`), with no catch-all.
 
-use shequn_domain::DomainError;
+use shequn_domain::{DomainError, Reason, Refusal, Subject};
 
 use crate::storage::sql::StoreError;
 
@@ -12,17 +13,12 @@ pub enum AppError {
     /// Visible to the actor, but the actor's role may not do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    /// A uniqueness rule: the value at `field` is already taken.
-    #[error("{field}: {message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    /// An input value was refused; `reason` carries the stable code.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: Reason },
+    /// A business rule refused a well-formed request.
+    #[error("{0}")]
+    Refused(Refusal),
     #[error("invalid credentials")]
     BadCredentials,
     /// The request's Idempotency-Key was already used with a different request.
@@ -37,27 +33,28 @@ pub enum AppError {
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field, message } => AppError::Invalid { field, message },
+            DomainError::Invalid { field, reason } => AppError::Invalid { field, reason },
             DomainError::Forbidden(why) => AppError::Forbidden(why),
         }
     }
 }
 
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Refused(r)
+    }
+}
+
 impl AppError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            field,
-            message: message.into(),
-        }
+    pub fn invalid(field: &'static str, reason: Reason) -> Self {
+        AppError::Invalid { field, reason }
     }
 
-    /// Maps a unique-constraint violation to a `Conflict` on `field`; other errors pass.
-    pub fn on_unique(field: &'static str, message: &str) -> impl FnOnce(StoreError) -> AppError {
+    /// Maps a unique-constraint violation to "another `subject` has this `field`"; other
+    /// storage errors pass.
+    pub fn on_unique(subject: Subject, field: &'static str) -> impl FnOnce(StoreError) -> AppError {
         move |e| match e {
-            StoreError::Unique(_) => AppError::Conflict {
-                field,
-                message: message.to_owned(),
-            },
+            StoreError::Unique(_) => AppError::Refused(Refusal::Taken { subject, field }),
             other => AppError::Store(other),
         }
     }

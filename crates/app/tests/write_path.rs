@@ -5,6 +5,7 @@
 
 use shequn_app::storage::sql::StoreError;
 use shequn_app::{AppError, Db, DbConfig, params};
+use shequn_domain::Refusal;
 
 async fn db_with(dir: &std::path::Path, ddl: &'static str) -> Db {
     let db = Db::open(&DbConfig::SqliteDir(dir.to_owned()))
@@ -45,7 +46,7 @@ async fn concurrent_bodies_commit_together_and_a_failing_body_undoes_only_itself
                         .get(0)?;
                     // Every seventh body fails after writing: its row must not survive.
                     if n % 7 == 0 {
-                        return Err(AppError::invalid("n", "multiple of seven"));
+                        return Err(AppError::Refused(Refusal::OutOfStock));
                     }
                     Ok((n, id))
                 })
@@ -60,7 +61,7 @@ async fn concurrent_bodies_commit_together_and_a_failing_body_undoes_only_itself
                 assert_eq!(got, n, "each caller gets its own result");
                 ok += 1;
             }
-            Err(AppError::Invalid { field: "n", .. }) => assert_eq!(n % 7, 0),
+            Err(AppError::Refused(Refusal::OutOfStock)) => assert_eq!(n % 7, 0),
             Err(e) => panic!("unexpected error for {n}: {e}"),
         }
     }

@@ -11,7 +11,7 @@ pub mod scope;
 pub mod values;
 
 pub use audit::AuditAction;
-pub use error::DomainError;
+pub use error::{DomainError, Reason, Refusal, Subject};
 pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
 pub use money::Fen;
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::error::Reason;
 
 /// An amount of money in fen. May be negative (a refund, a ledger debit).
 #[derive(
@@ -29,14 +30,14 @@ impl Fen {
     /// A price or amount entered by a person: not negative.
     pub fn parse_amount(field: &'static str, fen: i64) -> Result<Fen, DomainError> {
         if fen < 0 {
-            return Err(DomainError::invalid(field, "must not be negative"));
+            return Err(DomainError::invalid(field, Reason::Negative));
         }
         Ok(Fen(fen))
     }
 
     /// Parses yuan text as shown to people ("12.34", "¥12.3", "12"): at most two decimals.
     pub fn parse_yuan(field: &'static str, text: &str) -> Result<Fen, DomainError> {
-        let bad = || DomainError::invalid(field, "must be an amount in yuan such as 12.34");
+        let bad = || DomainError::invalid(field, Reason::NotAnAmount);
         let t = text.trim().trim_start_matches(['¥', '￥']);
         let (neg, t) = match t.strip_prefix('-') {
             Some(rest) => (true, rest),

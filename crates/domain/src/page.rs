@@ -1,6 +1,7 @@
 //! Cursor pagination: a bounded page size and an opaque position after the last row seen.
 
 use crate::DomainError;
+use crate::error::Reason;
 
 /// Page size: at least 1, at most [`PageSize::MAX`], [`PageSize::DEFAULT`] when not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,9 +17,12 @@ impl PageSize {
         match limit {
             None => Ok(PageSize(Self::DEFAULT)),
             Some(n) if (1..=i64::from(Self::MAX)).contains(&n) => Ok(PageSize(n as u32)),
-            Some(n) => Err(DomainError::invalid(
+            Some(_) => Err(DomainError::invalid(
                 "limit",
-                format!("must be between 1 and {}, got {n}", Self::MAX),
+                Reason::OutOfRange {
+                    min: 1,
+                    max: i64::from(Self::MAX),
+                },
             )),
         }
     }
@@ -50,7 +54,7 @@ impl Cursor {
             .and_then(|n| n.parse::<i64>().ok())
             .filter(|n| *n >= 0)
             .map(Cursor)
-            .ok_or_else(|| DomainError::invalid("cursor", "is not a cursor this server issued"))
+            .ok_or_else(|| DomainError::invalid("cursor", Reason::NotACursor))
     }
 
     pub fn encode(self) -> String {

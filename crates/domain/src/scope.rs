@@ -4,6 +4,7 @@
 //! the brand (region, store). Use cases call them after loading the target *within the
 //! actor's brand*, so another brand's rows never reach these rules at all.
 
+use crate::error::Reason;
 use crate::{BrandId, DomainError, RegionId, StaffId, StoreId};
 use serde::{Deserialize, Serialize};
 
@@ -42,14 +43,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == raw)
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    field,
-                    format!(
-                        "must be one of brand_admin, region_manager, store_manager, shop_guide; got '{raw}'"
-                    ),
-                )
-            })
+            .ok_or_else(|| DomainError::invalid(field, Reason::NotARole))
     }
 
     /// Higher is wider. Used so that nobody can grant a role wider than their own.
@@ -81,12 +75,12 @@ impl Placement {
     ) -> Result<Self, DomainError> {
         match role {
             Role::BrandAdmin => Ok(Placement::Brand),
-            Role::RegionManager => region.map(Placement::Region).ok_or_else(|| {
-                DomainError::invalid("region_id", "a region manager needs a region")
-            }),
+            Role::RegionManager => region
+                .map(Placement::Region)
+                .ok_or_else(|| DomainError::invalid("region_id", Reason::RegionRequired)),
             Role::StoreManager | Role::ShopGuide => store
                 .map(|(region, store)| Placement::Store { region, store })
-                .ok_or_else(|| DomainError::invalid("store_id", "store staff need a store")),
+                .ok_or_else(|| DomainError::invalid("store_id", Reason::StoreRequired)),
         }
     }
 

@@ -2,6 +2,7 @@
 //! validate); storage and use cases take the type, never a raw `String`.
 
 use crate::DomainError;
+use crate::error::Reason;
 
 /// A staff login email, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,10 +25,7 @@ impl Email {
         if well_formed {
             Ok(Email(s))
         } else {
-            Err(DomainError::invalid(
-                field,
-                format!("must be an email address like name@example.com, got '{raw}'"),
-            ))
+            Err(DomainError::invalid(field, Reason::NotAnEmail))
         }
     }
 
@@ -47,19 +45,19 @@ impl Name {
         let s = raw.trim();
         let n = s.chars().count();
         if n == 0 {
-            return Err(DomainError::invalid(field, "must not be empty"));
+            return Err(DomainError::invalid(field, Reason::Required));
         }
         if n > Self::MAX_CHARS {
             return Err(DomainError::invalid(
                 field,
-                format!("must be at most {} characters, got {n}", Self::MAX_CHARS),
+                Reason::TooLong {
+                    max: Self::MAX_CHARS,
+                    got: n,
+                },
             ));
         }
         if s.chars().any(char::is_control) {
-            return Err(DomainError::invalid(
-                field,
-                "must not contain control characters",
-            ));
+            return Err(DomainError::invalid(field, Reason::ControlCharacters));
         }
         Ok(Name(s.to_owned()))
     }
@@ -84,10 +82,7 @@ impl Slug {
         if ok {
             Ok(Slug(raw.to_owned()))
         } else {
-            Err(DomainError::invalid(
-                field,
-                format!("must be 2-32 characters of a-z, 0-9 and '-', got '{raw}'"),
-            ))
+            Err(DomainError::invalid(field, Reason::NotASlug))
         }
     }
 
@@ -109,10 +104,7 @@ impl StoreCode {
         if ok {
             Ok(StoreCode(s.to_uppercase()))
         } else {
-            Err(DomainError::invalid(
-                field,
-                format!("must be 1-32 characters of A-Z, 0-9, '-' and '_', got '{raw}'"),
-            ))
+            Err(DomainError::invalid(field, Reason::NotAStoreCode))
         }
     }
 
@@ -134,14 +126,17 @@ impl SearchText {
             return Ok(None);
         };
         let n = s.chars().count();
-        if n > Self::MAX_CHARS || s.chars().any(char::is_control) {
+        if n > Self::MAX_CHARS {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "must be at most {} characters without control characters, got {n}",
-                    Self::MAX_CHARS
-                ),
+                Reason::TooLong {
+                    max: Self::MAX_CHARS,
+                    got: n,
+                },
             ));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(DomainError::invalid(field, Reason::ControlCharacters));
         }
         Ok(Some(SearchText(s.to_owned())))
     }
@@ -176,11 +171,10 @@ impl Password {
         if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&n) {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "must be {} to {} characters long",
-                    Self::MIN_CHARS,
-                    Self::MAX_CHARS
-                ),
+                Reason::Length {
+                    min: Self::MIN_CHARS,
+                    max: Self::MAX_CHARS,
+                },
             ));
         }
         Ok(Password(raw.to_owned()))

@@ -419,9 +419,7 @@ async fn create_brand(args: BrandCreateArgs) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Err(AppError::Invalid { field, message } | AppError::Conflict { field, message }) => {
-            bail!("{field}: {message}")
-        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Refused(_))) => bail!("{e}"),
         Err(e) => Err(e).context("creating the brand"),
     }
 }

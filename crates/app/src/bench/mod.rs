@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use shequn_domain::{Actor, BrandId, Fen, Placement, Role, StaffId};
+use shequn_domain::{Actor, BrandId, Fen, Placement, Refusal, Role, StaffId};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
@@ -100,10 +100,7 @@ impl From<sqlx::Error> for CheckoutError {
 }
 
 fn sold_out() -> AppError {
-    AppError::Conflict {
-        field: "sku",
-        message: "sold out".into(),
-    }
+    AppError::Refused(Refusal::OutOfStock)
 }
 
 async fn checkout_sqlx(c: &mut SqliteConnection, n: u64) -> Result<(), CheckoutError> {

@@ -1,7 +1,9 @@
 //! Logging in, web sessions and password changes.
 
 use serde_json::json;
-use shequn_domain::{Actor, AuditAction, BrandId, Email, Password, StaffMember, TokenId};
+use shequn_domain::{
+    Actor, AuditAction, BrandId, Email, Password, Reason, Refusal, StaffMember, TokenId,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::{dummy_hash, hash_password, hash_secret, random_secret, verify_password};
@@ -74,13 +76,7 @@ pub async fn check_credentials(
                     })
                 })
                 .await?;
-            Err(AppError::Conflict {
-                field: "brand",
-                message: format!(
-                    "this email signs in to several brands; choose one of: {}",
-                    slugs.join(", ")
-                ),
-            })
+            Err(Refusal::BrandRequired { brands: slugs }.into())
         }
     }
 }
@@ -209,10 +205,7 @@ pub async fn change_password(
         .ok_or(AppError::NotFound("staff"))?;
     // Argon2 (verify, then hash) runs before the write, outside any transaction.
     if !verify_password(current.to_owned(), stored).await? {
-        return Err(AppError::invalid(
-            "current_password",
-            "is not your current password",
-        ));
+        return Err(AppError::invalid("current_password", Reason::WrongPassword));
     }
     let hash = hash_password(new.expose().to_owned()).await?;
     let now = now_ms();

@@ -1,7 +1,9 @@
 //! Brands: the actor's own, and creating new ones (operators only, from the CLI).
 
 use serde_json::json;
-use shequn_domain::{Actor, AuditAction, Brand, Email, Name, Password, Role, Slug, StaffId};
+use shequn_domain::{
+    Actor, AuditAction, Brand, Email, Name, Password, Role, Slug, StaffId, Subject,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
@@ -46,10 +48,7 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, Staff
         Box::pin(async move {
             let brand = orgs::insert(tx, &slug, &name, now)
                 .await
-                .map_err(AppError::on_unique(
-                    "slug",
-                    "a brand with this slug already exists",
-                ))?;
+                .map_err(AppError::on_unique(Subject::Brand, "slug"))?;
             let admin = NewStaff {
                 email: &email,
                 display_name: admin_name.as_str(),
@@ -58,13 +57,9 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, Staff
                 store: None,
                 password_hash: &hash,
             };
-            let staff_id =
-                staff::insert(tx, brand.id, &admin, now)
-                    .await
-                    .map_err(AppError::on_unique(
-                        "admin_email",
-                        "this email already has an account",
-                    ))?;
+            let staff_id = staff::insert(tx, brand.id, &admin, now)
+                .await
+                .map_err(AppError::on_unique(Subject::Staff, "admin_email"))?;
             // Operator commands have no staff actor.
             let events = [
                 (

@@ -144,7 +144,7 @@ fn parse(lines: &[StoreLine]) -> Result<Vec<Parsed>, Vec<LineError>> {
 
 fn message_of(e: shequn_domain::DomainError) -> String {
     match e {
-        shequn_domain::DomainError::Invalid { message, .. } => message,
+        shequn_domain::DomainError::Invalid { reason, .. } => reason.to_string(),
         other => other.to_string(),
     }
 }

@@ -1,15 +1,15 @@
 //! Regions: create, list, read, rename, deactivate.
 
 use serde_json::json;
-use shequn_domain::{Actor, AuditAction, Cursor, Name, PageSize, Placement, Region, RegionId};
+use shequn_domain::{
+    Actor, AuditAction, Cursor, Name, PageSize, Placement, Refusal, Region, RegionId, Subject,
+};
 
 use crate::clock::now_ms;
 use crate::storage::db::Tx;
 use crate::storage::{audit, regions, stores};
 use crate::usecases::{Page, event};
 use crate::{AppError, Db};
-
-const NAME_TAKEN: &str = "a region with this name already exists";
 
 #[tracing::instrument(skip(db, name), fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<Region, AppError> {
@@ -23,7 +23,7 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<Region, AppErr
         Box::pin(async move {
             let region = regions::insert(tx, actor.brand, &name, now_ms())
                 .await
-                .map_err(AppError::on_unique("name", NAME_TAKEN))?;
+                .map_err(AppError::on_unique(Subject::Region, "name"))?;
             let e = event(
                 &actor,
                 AuditAction::RegionCreated,
@@ -100,18 +100,13 @@ pub async fn update(
             if region.active && !active {
                 let open = stores::count_active(tx, actor.brand, Some(id), None).await?;
                 if open > 0 {
-                    return Err(AppError::Conflict {
-                        field: "active",
-                        message: format!(
-                            "the region still has {open} active stores; close or move them first"
-                        ),
-                    });
+                    return Err(Refusal::RegionHasActiveStores { count: open }.into());
                 }
             }
             let name = name.map_or(region.name, |n| n.as_str().to_owned());
             let region = regions::update(tx, actor.brand, id, &name, active, now_ms())
                 .await
-                .map_err(AppError::on_unique("name", NAME_TAKEN))?
+                .map_err(AppError::on_unique(Subject::Region, "name"))?
                 .ok_or(AppError::NotFound("region"))?;
             let detail = json!({ "name": region.name, "active": region.active });
             let e = event(

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 use shequn_domain::{
-    Actor, AuditAction, Cursor, Email, Name, PageSize, Password, Placement, RegionId, Role,
-    ScopeFilter, SearchText, StaffId, StaffMember, StoreId,
+    Actor, AuditAction, Cursor, Email, Name, PageSize, Password, Placement, Reason, RegionId, Role,
+    ScopeFilter, SearchText, StaffId, StaffMember, StoreId, Subject,
 };
 
 use crate::clock::now_ms;
@@ -14,7 +14,6 @@ use crate::storage::{audit, regions, sessions, stores, tokens};
 use crate::usecases::{Page, actor::placement_of, event};
 use crate::{AppError, Db};
 
-const EMAIL_TAKEN: &str = "this email already has an account";
 const MAY_NOT_GIVE_ROLE: &str = "you may not give this role here";
 const MAY_NOT_MANAGE: &str = "you may not manage this staff member";
 
@@ -40,10 +39,7 @@ async fn resolve_placement(
         (Role::RegionManager, Some(r)) => match regions::get(tx, actor.brand, r).await? {
             Some(region) if actor.can_see_region(r) && region.active => Some(r),
             _ => {
-                return Err(AppError::invalid(
-                    "region_id",
-                    format!("no active region {r}"),
-                ));
+                return Err(AppError::invalid("region_id", Reason::UnknownRegion));
             }
         },
         _ => None,
@@ -55,10 +51,7 @@ async fn resolve_placement(
                     Some((store.region_id, s))
                 }
                 _ => {
-                    return Err(AppError::invalid(
-                        "store_id",
-                        format!("no active store {s}"),
-                    ));
+                    return Err(AppError::invalid("store_id", Reason::UnknownStore));
                 }
             }
         }
@@ -111,7 +104,7 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<Staf
             };
             let id = staff::insert(tx, actor.brand, &new, now_ms())
                 .await
-                .map_err(AppError::on_unique("email", EMAIL_TAKEN))?;
+                .map_err(AppError::on_unique(Subject::Staff, "email"))?;
             let member = staff::get(tx, actor.brand, id)
                 .await?
                 .ok_or(AppError::NotFound("staff"))?;

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 use shequn_domain::{
-    Actor, AuditAction, Cursor, Name, PageSize, Placement, RegionId, ScopeFilter, SearchText,
-    Store, StoreCode, StoreId,
+    Actor, AuditAction, Cursor, Name, PageSize, Placement, Reason, RegionId, ScopeFilter,
+    SearchText, Store, StoreCode, StoreId, Subject,
 };
 
 use crate::clock::now_ms;
@@ -14,7 +14,6 @@ use crate::usecases::{Page, event};
 use crate::{AppError, Db};
 
 pub const ADDRESS_MAX_CHARS: usize = 200;
-const CODE_TAKEN: &str = "another store of the brand has this code";
 
 pub struct NewStoreInput {
     pub region_id: RegionId,
@@ -26,10 +25,15 @@ pub struct NewStoreInput {
 fn parse_address(raw: Option<&str>) -> Result<String, AppError> {
     let a = raw.unwrap_or("").trim();
     if a.chars().count() > ADDRESS_MAX_CHARS || a.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "address",
-            format!("must be at most {ADDRESS_MAX_CHARS} characters without control characters"),
-        ));
+        let reason = if a.chars().any(char::is_control) {
+            Reason::ControlCharacters
+        } else {
+            Reason::TooLong {
+                max: ADDRESS_MAX_CHARS,
+                got: a.chars().count(),
+            }
+        };
+        return Err(AppError::invalid("address", reason));
     }
     Ok(a.to_owned())
 }
@@ -44,9 +48,9 @@ async fn usable_region(
     match regions::get(tx, actor.brand, id).await? {
         Some(r) if actor.can_see_region(id) && r.active => Ok(()),
         Some(_) if actor.can_see_region(id) => {
-            Err(AppError::invalid(field, "the region is deactivated"))
+            Err(AppError::invalid(field, Reason::RegionInactive))
         }
-        _ => Err(AppError::invalid(field, format!("no region {id}"))),
+        _ => Err(AppError::invalid(field, Reason::UnknownRegion)),
     }
 }
 
@@ -72,7 +76,7 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Stor
             };
             let store = stores::insert(tx, actor.brand, &new, now_ms())
                 .await
-                .map_err(AppError::on_unique("code", CODE_TAKEN))?;
+                .map_err(AppError::on_unique(Subject::Store, "code"))?;
             record(tx, &actor, AuditAction::StoreCreated, &store).await?;
             Ok(store)
         })
@@ -209,7 +213,7 @@ pub async fn update(
                 }
                 let store = stores::update(tx, actor.brand, &store, now_ms())
                     .await
-                    .map_err(AppError::on_unique("code", CODE_TAKEN))?
+                    .map_err(AppError::on_unique(Subject::Store, "code"))?
                     .ok_or(AppError::NotFound("store"))?;
                 record(tx, &actor, AuditAction::StoreUpdated, &store).await?;
                 Ok(store)

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shequn_domain::{
-    Actor, ApiToken, AuditAction, BrandId, Cursor, Name, PageSize, StaffId, StaffMember, TokenId,
+    Actor, ApiToken, AuditAction, BrandId, Cursor, Name, PageSize, Reason, StaffId, StaffMember,
+    TokenId,
 };
 
 use crate::clock::now_ms;
@@ -44,7 +45,10 @@ pub async fn issue(
     if !(1..=MAX_TTL_DAYS).contains(&days) {
         return Err(AppError::invalid(
             "expires_in_days",
-            format!("must be between 1 and {MAX_TTL_DAYS}, got {days}"),
+            Reason::OutOfRange {
+                min: 1,
+                max: MAX_TTL_DAYS,
+            },
         ));
     }
     insert(

@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// A stable machine code for what is wrong, e.g. `too_long`, `taken`, `invalid`.
+    pub reason: &'static str,
     pub message: String,
 }
 
@@ -62,9 +64,20 @@ impl Problem {
         self.code
     }
 
-    pub fn field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Names a field at fault, with the generic reason `invalid`.
+    pub fn field(self, field: impl Into<String>, message: impl Into<String>) -> Self {
+        self.field_reason(field, "invalid", message)
+    }
+
+    pub fn field_reason(
+        mut self,
+        field: impl Into<String>,
+        reason: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         self.errors.push(FieldError {
             field: field.into(),
+            reason,
             message: message.into(),
         });
         self
@@ -135,18 +148,30 @@ impl IntoResponse for Problem {
     }
 }
 
+/// The one mapping from a use-case error to the API's status and code. Every variant has
+/// its arm (no catch-all), so a new variant is a compile error here until it is mapped.
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound(what) => Problem::not_found(what),
             AppError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "forbidden", why),
-            AppError::Invalid { field, message } => Problem::validation(field, message),
-            AppError::Conflict { field, message } => Problem::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{field}: {message}"),
-            )
-            .field(field, message),
+            AppError::Invalid { field, reason } => {
+                let message = reason.to_string();
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    format!("{field}: {message}"),
+                )
+                .field_reason(field, reason.code(), message)
+            }
+            AppError::Refused(refusal) => {
+                let message = refusal.to_string();
+                let p = Problem::new(StatusCode::CONFLICT, refusal.code(), message.clone());
+                match refusal.field() {
+                    Some(field) => p.field_reason(field, refusal.code(), message),
+                    None => p,
+                }
+            }
             AppError::BadCredentials => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::error_text::{FieldMessage, form_message};
 use super::i18n::{LANG_COOKIE, Lang, Text};
 use super::session::Console;
 
@@ -118,25 +119,33 @@ pub fn error_page(viewer: impl Viewer, status: StatusCode, message: &'static str
     )
 }
 
-/// How a use-case error shows on a console page: validation and conflicts on the form
-/// (`Ok(message)`); 404, 403 and anything else as a page of its own (`Err((status,
-/// message))`).
-pub fn form_error(
-    t: &'static Text,
-    e: shequn_app::AppError,
-) -> Result<String, (StatusCode, &'static str)> {
+/// A use-case error that is not shown on a form, as a page: (status, message).
+fn page_error(t: &'static Text, e: &shequn_app::AppError) -> (StatusCode, &'static str) {
     use shequn_app::AppError;
     match e {
-        AppError::NotFound(_) => Err((StatusCode::NOT_FOUND, t.not_found)),
-        AppError::Forbidden(_) => Err((StatusCode::FORBIDDEN, t.forbidden)),
-        AppError::Invalid { field, message } | AppError::Conflict { field, message } => {
-            Ok(format!("{field}{}{message}", t.colon))
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, t.not_found),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, t.forbidden),
+        AppError::Invalid { .. } | AppError::Refused(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, t.error_title)
         }
-        other => {
-            tracing::error!(error = %other, "console request failed");
-            Err((StatusCode::INTERNAL_SERVER_ERROR, t.error_title))
+        AppError::BadCredentials
+        | AppError::IdempotencyKeyReused
+        | AppError::Store(_)
+        | AppError::Internal(_) => {
+            tracing::error!(error = %e, "console request failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, t.error_title)
         }
     }
+}
+
+/// How a use-case error shows on a console page: validation errors and refusals on the
+/// form, in the page's language (`Ok`, see [`super::error_text`]); 404, 403 and anything
+/// else as a page of its own (`Err((status, message))`).
+pub fn form_error(
+    lang: Lang,
+    e: shequn_app::AppError,
+) -> Result<FieldMessage, (StatusCode, &'static str)> {
+    form_message(lang, &e).ok_or_else(|| page_error(lang.text(), &e))
 }
 
 /// After a failed form: a validation error or conflict shows on the form again (`again`
@@ -153,9 +162,13 @@ where
     Fut: std::future::Future<Output = Response>,
 {
     let mut c = Chrome::for_console(console, nav);
-    match form_error(c.t, e) {
-        Ok(message) => {
-            c.error = Some(message);
+    match form_error(console.lang, e) {
+        Ok(m) => {
+            c.error = Some(if m.field.is_empty() {
+                m.message
+            } else {
+                format!("{}{}{}", m.field, c.t.colon, m.message)
+            });
             again(c).await
         }
         Err((status, message)) => render(status, &ErrorPage { c, message }),
@@ -167,10 +180,7 @@ where
 /// navigation.
 pub fn failure_page(viewer: impl Viewer, e: shequn_app::AppError) -> Response {
     let c = viewer.chrome();
-    let (status, message) = match form_error(c.t, e) {
-        Ok(_) => (StatusCode::UNPROCESSABLE_ENTITY, c.t.error_title),
-        Err(page) => page,
-    };
+    let (status, message) = page_error(c.t, &e);
     render(status, &ErrorPage { c, message })
 }
 

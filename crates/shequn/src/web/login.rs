@@ -98,9 +98,11 @@ pub async fn submit(
         Err(shequn_app::AppError::BadCredentials) => {
             return fail(StatusCode::UNAUTHORIZED, t.bad_credentials);
         }
-        Err(shequn_app::AppError::Conflict { message, .. }) => {
+        Err(shequn_app::AppError::Refused(
+            refusal @ shequn_domain::Refusal::BrandRequired { .. },
+        )) => {
             let mut c = Chrome::anonymous(lang);
-            c.error = Some(format!("{}: {message}", t.choose_brand));
+            c.error = Some(super::error_text::refusal_text(lang, &refusal));
             let page = LoginPage {
                 c,
                 email: form.email.clone(),

@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod chrome;
+pub mod error_text;
 mod home;
 pub mod i18n;
 mod login;

@@ -160,14 +160,14 @@ async fn a_refused_change_leaves_no_event(app: TestApp) {
         json!({ "region_id": demo.region(EAST), "code": "SH-001", "name": "重复" }),
     )
     .await
-    .assert_problem(409, "conflict");
+    .assert_problem(409, "taken");
     app.patch(
         admin,
         &format!("/api/v1/regions/{}", demo.region(EAST)),
         json!({ "active": false }),
     )
     .await
-    .assert_problem(409, "conflict");
+    .assert_problem(409, "region_has_active_stores");
     let east = app.login(EAST_MANAGER).await;
     app.post(&east, "/api/v1/regions", json!({ "name": "越权大区" }))
         .await

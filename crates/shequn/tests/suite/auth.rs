@@ -394,7 +394,7 @@ async fn one_email_can_hold_an_account_in_each_brand_and_the_password_or_brand_p
         }),
     )
     .await
-    .assert_problem(409, "conflict")
+    .assert_problem(409, "taken")
     .assert_field("email");
 
     // The password picks the account.
@@ -418,7 +418,7 @@ async fn one_email_can_hold_an_account_in_each_brand_and_the_password_or_brand_p
     .assert_status(204);
     app.try_login(GUIDE01, DEMO_PASSWORD)
         .await
-        .assert_problem(409, "conflict")
+        .assert_problem(409, "brand_required")
         .assert_field("brand");
     let picked = app
         .send(

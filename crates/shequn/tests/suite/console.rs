@@ -696,8 +696,9 @@ async fn an_admin_renames_and_deactivates_a_region_from_the_console(app: TestApp
     .await;
     assert_eq!(refused.status, 422);
     assert!(
-        refused.html.contains("active stores"),
-        "the reason is shown"
+        refused.html.contains("家营业中的门店，请先停用或移走"),
+        "the reason is shown in Chinese: {}",
+        refused.html
     );
     assert_eq!(
         app.get(&demo.admin, &format!("/api/v1/regions/{north}"))
@@ -767,7 +768,7 @@ async fn signing_in_with_an_email_of_two_brands_asks_for_the_brand(app: TestApp)
     assert_eq!(ask.status, 409);
     assert!(ask.session().is_none());
     assert!(
-        ask.html.contains(r#"id="login-brand""#) && ask.html.contains("demo, other"),
+        ask.html.contains(r#"id="login-brand""#) && ask.html.contains("请选择：demo、other"),
         "{}",
         ask.html
     );

@@ -360,7 +360,7 @@ async fn domain_rules_are_422_or_409_naming_the_field_and_write_nothing(app: Tes
             "/api/v1/regions".into(),
             json!({ "name": EAST }),
             409,
-            "conflict",
+            "taken",
             "name",
         ),
         (
@@ -368,7 +368,7 @@ async fn domain_rules_are_422_or_409_naming_the_field_and_write_nothing(app: Tes
             format!("/api/v1/regions/{east}"),
             json!({ "name": SOUTH }),
             409,
-            "conflict",
+            "taken",
             "name",
         ),
         (
@@ -408,7 +408,7 @@ async fn domain_rules_are_422_or_409_naming_the_field_and_write_nothing(app: Tes
             "/api/v1/stores".into(),
             store("sh-001"),
             409,
-            "conflict",
+            "taken",
             "code",
         ),
         (
@@ -416,7 +416,7 @@ async fn domain_rules_are_422_or_409_naming_the_field_and_write_nothing(app: Tes
             format!("/api/v1/stores/{sh001}"),
             json!({ "code": "HZ-001" }),
             409,
-            "conflict",
+            "taken",
             "code",
         ),
         (
@@ -456,7 +456,7 @@ async fn domain_rules_are_422_or_409_naming_the_field_and_write_nothing(app: Tes
             "/api/v1/staff".into(),
             guide("GUIDE01@Demo.shequn.test", "long-enough-1"),
             409,
-            "conflict",
+            "taken",
             "email",
         ),
         (

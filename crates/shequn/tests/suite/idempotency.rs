@@ -140,7 +140,7 @@ async fn a_failed_request_stores_nothing_and_its_retry_runs_afresh(app: TestApp)
     // and from then on that key answers with its success.
     let taken = json!({ "name": SOUTH });
     let first = post_with_key(&app, admin, "/api/v1/regions", "dup-1", &taken).await;
-    first.assert_problem(409, "conflict");
+    first.assert_problem(409, "taken");
     let south = format!("/api/v1/regions/{}", demo.region(SOUTH));
     app.patch(admin, &south, json!({ "name": "华南大区（旧）" }))
         .await

@@ -334,7 +334,7 @@ async fn a_region_with_active_stores_cannot_be_deactivated(app: TestApp) {
 
     app.patch(admin, &path, json!({ "active": false }))
         .await
-        .assert_problem(409, "conflict")
+        .assert_problem(409, "region_has_active_stores")
         .assert_field("active");
     assert_eq!(app.get(admin, &path).await.expect(200)["active"], true);
 
