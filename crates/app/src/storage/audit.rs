@@ -1,9 +1,14 @@
 //! SQL for the operation log.
 
-use shequn_domain::{AuditAction, BrandId, Cursor, PageSize, RegionId, StaffId, StoreId};
+use serde::Serialize;
+use serde_json::json;
+use shequn_domain::{
+    AuditAction, BrandId, Cursor, PageSize, Placement, RegionId, StaffId, StoreId,
+};
 
 use super::db::Tx;
 use super::sql::{Row, StoreError};
+use super::{regions, stores};
 
 /// One event of the operation log, as read (with the actor's name joined in).
 #[derive(Debug, Clone)]
@@ -33,6 +38,71 @@ fn audit_row(r: &Row) -> Result<AuditRow, StoreError> {
         region_id: r.get::<Option<i64>>(7)?.map(RegionId),
         store_id: r.get::<Option<i64>>(8)?.map(StoreId),
         detail: r.get(9)?,
+    })
+}
+
+/// The `changes` of an update event's detail: `{field: [before, after]}` for each field
+/// whose value differs; fields that stayed the same are left out. The shape of a detail is
+/// documented in `crates/shequn/src/web/audit_text.rs`, which renders it as a sentence.
+#[derive(Debug, Default, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Changes(serde_json::Map<String, serde_json::Value>);
+
+impl Changes {
+    /// Adds `field` if `before` and `after` differ.
+    pub fn field<T: Serialize + PartialEq>(mut self, field: &str, before: T, after: T) -> Self {
+        if before != after {
+            self.0.insert(field.to_owned(), json!([before, after]));
+        }
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A store as an event's detail names it: `{"code": …, "name": …}`.
+pub fn store_ref(code: &str, name: &str) -> serde_json::Value {
+    json!({ "code": code, "name": name })
+}
+
+/// The current name of a region of the brand, for an event's detail.
+pub async fn region_name(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: RegionId,
+) -> Result<Option<String>, StoreError> {
+    Ok(regions::get(tx, brand, id).await?.map(|r| r.name))
+}
+
+/// Where a staff member sits, by name, for an event's detail.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlaceNames {
+    /// The region's name, for a region manager.
+    pub region: Option<String>,
+    /// The store ([`store_ref`]), for a store manager or shop guide.
+    pub store: Option<serde_json::Value>,
+}
+
+/// The names of a placement: a region manager's region, a store member's store.
+pub async fn place_names(
+    tx: &mut Tx,
+    brand: BrandId,
+    place: Placement,
+) -> Result<PlaceNames, StoreError> {
+    Ok(match place {
+        Placement::Brand => PlaceNames::default(),
+        Placement::Region(r) => PlaceNames {
+            region: region_name(tx, brand, r).await?,
+            store: None,
+        },
+        Placement::Store { store, .. } => PlaceNames {
+            region: None,
+            store: stores::get(tx, brand, store)
+                .await?
+                .map(|s| store_ref(&s.code, &s.name)),
+        },
     })
 }
 

@@ -70,7 +70,10 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, Staff
                 (
                     AuditAction::StaffCreated,
                     staff_id.get(),
-                    json!({ "display_name": admin_name.as_str(), "role": "brand_admin" }),
+                    json!({
+                        "display_name": admin_name.as_str(), "email": email.as_str(),
+                        "role": Role::BrandAdmin,
+                    }),
                 ),
             ];
             for (action, subject_id, detail) in events {

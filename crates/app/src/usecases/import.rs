@@ -231,7 +231,8 @@ async fn run(
                     address: &p.address,
                 };
                 let store = stores::insert(tx, brand, &new, now).await?;
-                let detail = json!({ "code": store.code, "name": store.name, "address": store.address, "region_id": store.region_id });
+                let detail =
+                    json!({ "code": store.code, "name": store.name, "region": p.region.as_str() });
                 record(
                     tx,
                     brand,
@@ -256,13 +257,22 @@ async fn run(
                 let (true, Some(region)) = (apply, region) else {
                     continue;
                 };
+                let (name_before, address_before) = (store.name.clone(), store.address.clone());
+                let region_before = audit::region_name(tx, brand, store.region_id).await?;
                 store.region_id = region;
                 store.name = p.name.as_str().to_owned();
                 store.address = p.address.clone();
                 let store = stores::update(tx, brand, &store, now)
                     .await?
                     .ok_or(AppError::NotFound("store"))?;
-                let detail = json!({ "code": store.code, "name": store.name, "address": store.address, "region_id": store.region_id });
+                let changes = audit::Changes::default()
+                    .field("name", name_before.as_str(), store.name.as_str())
+                    .field("address", address_before.as_str(), store.address.as_str())
+                    .field("region", region_before.as_deref(), Some(p.region.as_str()));
+                let detail = json!({
+                    "code": store.code, "name": store.name, "region": p.region.as_str(),
+                    "changes": changes,
+                });
                 record(
                     tx,
                     brand,

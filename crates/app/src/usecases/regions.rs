@@ -103,12 +103,16 @@ pub async fn update(
                     return Err(Refusal::RegionHasActiveStores { count: open }.into());
                 }
             }
+            let (name_before, active_before) = (region.name.clone(), region.active);
             let name = name.map_or(region.name, |n| n.as_str().to_owned());
             let region = regions::update(tx, actor.brand, id, &name, active, now_ms())
                 .await
                 .map_err(AppError::on_unique(Subject::Region, "name"))?
                 .ok_or(AppError::NotFound("region"))?;
-            let detail = json!({ "name": region.name, "active": region.active });
+            let changes = audit::Changes::default()
+                .field("name", &name_before, &region.name)
+                .field("active", active_before, region.active);
+            let detail = json!({ "name": region.name, "changes": changes });
             let e = event(
                 &actor,
                 AuditAction::RegionUpdated,

@@ -109,7 +109,11 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStaffInput) -> Result<Staf
                 .await?
                 .ok_or(AppError::NotFound("staff"))?;
             debug_assert_eq!(member.role, role);
-            let detail = json!({ "display_name": member.display_name, "role": member.role });
+            let place = audit::place_names(tx, actor.brand, placement).await?;
+            let detail = json!({
+                "display_name": member.display_name, "email": member.email, "role": member.role,
+                "region": place.region, "store": place.store,
+            });
             let e = event(
                 &actor,
                 AuditAction::StaffCreated,
@@ -212,71 +216,82 @@ pub async fn update(
         .map(|r| Role::parse("role", r))
         .transpose()?;
     let actor = *actor;
-    let out = db.write(move |tx| {
-        Box::pin(async move {
-            let (member, role, placement) = visible(tx, &actor, id).await?;
-            let role_to = new_role.unwrap_or(role);
-            let moves = new_role.is_some() || patch.region_id.is_some() || patch.store_id.is_some();
-            let placement_to = if moves {
-                let region = patch.region_id.or(placement
-                    .region()
-                    .filter(|_| role_to == Role::RegionManager));
-                let store = patch.store_id.or(placement.store());
-                resolve_placement(tx, &actor, role_to, region, store).await?
-            } else {
-                placement
-            };
-            let active = patch.active.unwrap_or(member.active);
-            if id == actor.staff && (role_to != role || placement_to != placement || !active) {
-                return Err(AppError::Forbidden(
-                    "you may not change your own role or deactivate yourself",
-                ));
-            }
-            if id != actor.staff {
-                Actor::require(
-                    actor.can_manage_staff(role, placement)
-                        && actor.can_manage_staff(role_to, placement_to),
-                    MAY_NOT_MANAGE,
-                )?;
-            }
-            let change = StaffChange {
-                display_name: name
-                    .as_ref()
-                    .map_or(member.display_name.as_str(), |n| n.as_str()),
-                role: role_to,
-                region: region_column(placement_to),
-                store: placement_to.store(),
-                active,
-            };
-            let now = now_ms();
-            let changed = staff::update(tx, actor.brand, id, &change, now).await?;
-            // Read in this same transaction just before: it cannot have gone.
-            debug_assert!(changed, "staff {id} vanished inside its own transaction");
-            if member.active && !active {
-                // A deactivated account must stop working at once, not when its session
-                // idles out.
-                sessions::delete_for_staff(tx, actor.brand, id).await?;
-                tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
-            }
-            let member = staff::get(tx, actor.brand, id)
-                .await?
-                .ok_or(AppError::NotFound("staff"))?;
-            let detail = json!({
-                "display_name": member.display_name, "role": member.role, "active": member.active,
-                "region_id": placement_to.region(), "store_id": placement_to.store(),
-            });
-            let e = event(
-                &actor,
-                AuditAction::StaffUpdated,
-                member.id.get(),
-                placement_to,
-                detail,
-            );
-            audit::record(tx, actor.brand, &e, now).await?;
-            Ok(member)
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let (member, role, placement) = visible(tx, &actor, id).await?;
+                let role_to = new_role.unwrap_or(role);
+                let moves =
+                    new_role.is_some() || patch.region_id.is_some() || patch.store_id.is_some();
+                let placement_to = if moves {
+                    let region = patch.region_id.or(placement
+                        .region()
+                        .filter(|_| role_to == Role::RegionManager));
+                    let store = patch.store_id.or(placement.store());
+                    resolve_placement(tx, &actor, role_to, region, store).await?
+                } else {
+                    placement
+                };
+                let active = patch.active.unwrap_or(member.active);
+                if id == actor.staff && (role_to != role || placement_to != placement || !active) {
+                    return Err(AppError::Forbidden(
+                        "you may not change your own role or deactivate yourself",
+                    ));
+                }
+                if id != actor.staff {
+                    Actor::require(
+                        actor.can_manage_staff(role, placement)
+                            && actor.can_manage_staff(role_to, placement_to),
+                        MAY_NOT_MANAGE,
+                    )?;
+                }
+                let change = StaffChange {
+                    display_name: name
+                        .as_ref()
+                        .map_or(member.display_name.as_str(), |n| n.as_str()),
+                    role: role_to,
+                    region: region_column(placement_to),
+                    store: placement_to.store(),
+                    active,
+                };
+                let now = now_ms();
+                let changed = staff::update(tx, actor.brand, id, &change, now).await?;
+                // Read in this same transaction just before: it cannot have gone.
+                debug_assert!(changed, "staff {id} vanished inside its own transaction");
+                if member.active && !active {
+                    // A deactivated account must stop working at once, not when its session
+                    // idles out.
+                    sessions::delete_for_staff(tx, actor.brand, id).await?;
+                    tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
+                }
+                let before = member;
+                let member = staff::get(tx, actor.brand, id)
+                    .await?
+                    .ok_or(AppError::NotFound("staff"))?;
+                let place_before = audit::place_names(tx, actor.brand, placement).await?;
+                let place = audit::place_names(tx, actor.brand, placement_to).await?;
+                let changes = audit::Changes::default()
+                    .field("display_name", &before.display_name, &member.display_name)
+                    .field("role", before.role, member.role)
+                    .field("region", &place_before.region, &place.region)
+                    .field("store", &place_before.store, &place.store)
+                    .field("active", before.active, member.active);
+                let detail = json!({
+                    "display_name": member.display_name, "email": member.email, "role": member.role,
+                    "region": place.region, "store": place.store, "changes": changes,
+                });
+                let e = event(
+                    &actor,
+                    AuditAction::StaffUpdated,
+                    member.id.get(),
+                    placement_to,
+                    detail,
+                );
+                audit::record(tx, actor.brand, &e, now).await?;
+                Ok(member)
+            })
         })
-    })
-    .await;
+        .await;
     // Access may have narrowed: this server forgets its bearer lookups at once.
     db.bearer_cache().clear();
     out
@@ -329,12 +344,17 @@ pub async fn reset_password(
                 staff::set_password(tx, actor.brand, id, &hash, now).await?;
                 sessions::delete_for_staff(tx, actor.brand, id).await?;
                 tokens::revoke_all_except(tx, actor.brand, id, None, now).await?;
+                let who = staff::get(tx, actor.brand, id).await?;
+                let detail = json!({
+                    "display_name": who.as_ref().map(|m| &m.display_name),
+                    "email": who.as_ref().map(|m| &m.email),
+                });
                 let e = event(
                     &actor,
                     AuditAction::StaffPasswordReset,
                     id.get(),
                     placement,
-                    json!({}),
+                    detail,
                 );
                 audit::record(tx, actor.brand, &e, now).await?;
                 Ok(())

@@ -77,7 +77,7 @@ pub async fn create(db: &Db, actor: &Actor, input: NewStoreInput) -> Result<Stor
             let store = stores::insert(tx, actor.brand, &new, now_ms())
                 .await
                 .map_err(AppError::on_unique(Subject::Store, "code"))?;
-            record(tx, &actor, AuditAction::StoreCreated, &store).await?;
+            record(tx, &actor, AuditAction::StoreCreated, None, &store).await?;
             Ok(store)
         })
     })
@@ -182,6 +182,7 @@ pub async fn update(
         .write(move |tx| {
             Box::pin(async move {
                 let mut store = visible(tx, &actor, id).await?;
+                let before = store.clone();
                 let region = store.region_id;
                 Actor::require(
                     actor.can_edit_store(region, id),
@@ -215,7 +216,7 @@ pub async fn update(
                     .await
                     .map_err(AppError::on_unique(Subject::Store, "code"))?
                     .ok_or(AppError::NotFound("store"))?;
-                record(tx, &actor, AuditAction::StoreUpdated, &store).await?;
+                record(tx, &actor, AuditAction::StoreUpdated, Some(&before), &store).await?;
                 Ok(store)
             })
         })
@@ -225,21 +226,36 @@ pub async fn update(
     out
 }
 
-/// Records a store event with the store's values after the change.
+/// Records a store event with the store's values after the change and, for an update, the
+/// fields that changed (`before` is the store as it was).
 async fn record(
     tx: &mut Tx,
     actor: &Actor,
     action: AuditAction,
+    before: Option<&Store>,
     store: &Store,
 ) -> Result<(), AppError> {
     let place = Placement::Store {
         region: store.region_id,
         store: store.id,
     };
-    let detail = json!({
-        "code": store.code, "name": store.name, "address": store.address,
-        "region_id": store.region_id, "active": store.active,
-    });
+    let region = audit::region_name(tx, actor.brand, store.region_id).await?;
+    let mut detail = json!({ "code": store.code, "name": store.name, "region": region });
+    if let Some(b) = before {
+        let region_before = if b.region_id == store.region_id {
+            region.clone()
+        } else {
+            audit::region_name(tx, actor.brand, b.region_id).await?
+        };
+        detail["changes"] = json!(
+            audit::Changes::default()
+                .field("code", &b.code, &store.code)
+                .field("name", &b.name, &store.name)
+                .field("address", &b.address, &store.address)
+                .field("region", &region_before, &region)
+                .field("active", b.active, store.active)
+        );
+    }
     let e = event(actor, action, store.id.get(), place, detail);
     audit::record(tx, actor.brand, &e, store.updated_at).await?;
     Ok(())

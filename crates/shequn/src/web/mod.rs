@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+pub mod audit_text;
 mod chrome;
 pub mod error_text;
 mod home;
