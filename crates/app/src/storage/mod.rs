@@ -9,7 +9,7 @@ pub mod sql;
 pub mod audit;
 pub mod db;
 pub mod orgs;
-mod pg;
+pub mod pg;
 pub mod regions;
 pub mod sessions;
 pub mod sqlite;

@@ -12,6 +12,10 @@ use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, Column, Postgres, Row as _, TypeInfo};
 
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, mpsc, oneshot};
+
 use super::db::{Body, Tx, TxInner};
 use super::sql::{Cell, Row, StoreError, Value};
 use crate::AppError;
@@ -96,4 +100,98 @@ pub(super) async fn execute(
     params: &[Value<'_>],
 ) -> Result<u64, StoreError> {
     Ok(bind(sql, params).execute(c).await?.rows_affected())
+}
+
+/// The alternative the decision above was measured against (used only by
+/// `shequn bench write-path`): group commit on PostgreSQL, `workers` connections each
+/// taking what has queued (up to [`BATCH`]), a SAVEPOINT per body, one COMMIT per batch,
+/// every caller answered after it.
+pub struct PgBatcher {
+    queue: mpsc::Sender<Queued>,
+}
+
+/// The most bodies one batch commits.
+const BATCH: usize = 512;
+
+type Reply = oneshot::Sender<Result<(), AppError>>;
+type Queued = (Body<()>, Reply);
+
+impl PgBatcher {
+    pub fn start(pool: PgPool, workers: usize) -> Self {
+        let (queue, rx) = mpsc::channel::<Queued>(4096);
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..workers.max(1) {
+            let (pool, rx) = (pool.clone(), rx.clone());
+            tokio::spawn(async move {
+                let mut batch = Vec::with_capacity(BATCH);
+                loop {
+                    if rx.lock().await.recv_many(&mut batch, BATCH).await == 0 {
+                        return;
+                    }
+                    for (reply, out) in commit_batch(&pool, &mut batch).await {
+                        let _ = reply.send(out);
+                    }
+                }
+            });
+        }
+        PgBatcher { queue }
+    }
+
+    pub async fn write(&self, body: Body<()>) -> Result<(), AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send((body, reply))
+            .await
+            .map_err(|_| AppError::Internal("the batcher has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("the batcher dropped a body".into()))?
+    }
+}
+
+async fn commit_batch(
+    pool: &PgPool,
+    batch: &mut Vec<Queued>,
+) -> Vec<(Reply, Result<(), AppError>)> {
+    let mut done = Vec::with_capacity(batch.len());
+    let mut tx = match pool.begin().await {
+        Ok(t) => Tx {
+            inner: TxInner::PgTx(t),
+        },
+        Err(e) => {
+            let e = StoreError::from(e);
+            for (_, reply) in batch.drain(..) {
+                done.push((reply, Err(AppError::Store(e.clone()))));
+            }
+            return done;
+        }
+    };
+    for (body, reply) in batch.drain(..) {
+        let out = match tx.execute("SAVEPOINT job", &[]).await {
+            Ok(_) => {
+                let out = body(&mut tx).await;
+                let end = if out.is_ok() {
+                    "RELEASE SAVEPOINT job"
+                } else {
+                    "ROLLBACK TO SAVEPOINT job"
+                };
+                match tx.execute(end, &[]).await {
+                    Ok(_) => out,
+                    Err(e) => Err(AppError::Store(e)),
+                }
+            }
+            Err(e) => Err(AppError::Store(e)),
+        };
+        done.push((reply, out));
+    }
+    let committed = match tx.inner {
+        TxInner::PgTx(t) => t.commit().await.map_err(StoreError::from),
+        _ => Err(StoreError::Other("not a PostgreSQL transaction".into())),
+    };
+    if let Err(e) = committed {
+        for (_, out) in &mut done {
+            *out = Err(AppError::Store(e.clone()));
+        }
+    }
+    done
 }
