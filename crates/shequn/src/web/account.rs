@@ -1,58 +1,65 @@
 //! `/account`: the signed-in member's own password.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::usecases::auth;
 
-use super::chrome::{Chrome, form_failed, render};
-use super::session::{Console, SESSION_COOKIE, cookies_secure, session_cookie};
+use super::chrome::{Chrome, render};
+use super::form::{FormState, REFUSED, form_failed};
+use super::session::{Console, SESSION_COOKIE, flash_cookie, session_cookie};
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(page))
+        .route("/account/password", post(change_password))
+}
 
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
     c: Chrome,
     email: String,
+    /// The password form (its values are never shown again).
+    form: FormState,
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
+fn password_form() -> FormState {
+    FormState::new()
+        .with("current_password", "")
+        .with("new_password", "")
 }
 
-pub async fn page(console: Console, Query(q): Query<Done>) -> Response {
-    let c = Chrome::for_console(&console, "account").with_flash(q.done.as_deref());
+async fn page(console: Console) -> Response {
+    let c = Chrome::for_console(&console, "account");
     render(
         StatusCode::OK,
         &AccountPage {
             c,
             email: console.staff.email.clone(),
+            form: password_form(),
         },
     )
 }
 
 #[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct PasswordForm {
     current_password: String,
     new_password: String,
 }
 
-pub async fn change_password(
+async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
     console: Console,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
     let result = auth::change_password(
         &state.db,
         &console.actor,
@@ -62,12 +69,13 @@ pub async fn change_password(
     )
     .await;
     if let Err(e) = result {
-        return form_failed(&console, "account", e, |c| {
+        return form_failed(&console, "account", e, password_form(), |c, form| {
             std::future::ready(render(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                REFUSED,
                 &AccountPage {
                     c,
                     email: console.staff.email.clone(),
+                    form,
                 },
             ))
         })
@@ -76,14 +84,17 @@ pub async fn change_password(
     // Every session ended with the change; this browser gets a fresh one.
     let previous = cookie(&headers, SESSION_COOKIE);
     match auth::start_session(&state.db, &console.staff, previous).await {
-        Ok((id, _)) => (
-            [(
-                header::SET_COOKIE,
-                session_cookie(&id, cookies_secure(&state, &headers)),
-            )],
-            Redirect::to("/account?done=password"),
-        )
-            .into_response(),
+        Ok((id, _)) => {
+            let said = console.lang.text().account.password_changed;
+            (
+                AppendHeaders([
+                    (header::SET_COOKIE, session_cookie(&id, console.secure)),
+                    (header::SET_COOKIE, flash_cookie(said, console.secure)),
+                ]),
+                Redirect::to("/account"),
+            )
+                .into_response()
+        }
         Err(_) => Redirect::to("/login").into_response(),
     }
 }

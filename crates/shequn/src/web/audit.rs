@@ -1,29 +1,42 @@
-//! `/audit`: the operation log (操作日志) of the signed-in manager's scope.
+//! `/audit`: the operation log (操作日志) of the signed-in manager's scope, each event as a
+//! sentence (`super::audit_text`).
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
+use axum::routing::get;
 use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
-use shequn_domain::{Cursor, PageSize};
+use shequn_domain::PageSize;
 
+use super::audit_text;
 use super::chrome::{Chrome, failure_page, local_time, render};
+use super::i18n::Lang;
+use super::list::{ListPage, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(list))
+}
 
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Chrome,
-    events: Vec<AuditRow>,
-    next_cursor: Option<String>,
+    list: ListPage<AuditRow>,
+    lang: Lang,
 }
 
 impl AuditPage {
     fn time(&self, ms: &i64) -> String {
         local_time(*ms)
+    }
+
+    fn sentence(&self, e: &AuditRow) -> String {
+        audit_text::sentence(self.lang, e)
     }
 
     fn subject_link(&self, e: &AuditRow) -> String {
@@ -36,25 +49,19 @@ impl AuditPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    cursor: Option<String>,
-}
-
-pub async fn list(
+async fn list(
     State(state): State<AppState>,
     console: Console,
-    Query(q): Query<ListQuery>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    let cursor = Cursor::parse(q.cursor.as_deref()).unwrap_or_default();
     let size = PageSize::default();
-    match audit::list(&state.db, &console.actor, cursor, size).await {
+    match audit::list(&state.db, &console.actor, paging.cursor(), size).await {
         Ok(page) => render(
             StatusCode::OK,
             &AuditPage {
                 c: Chrome::for_console(&console, "audit"),
-                events: page.items,
-                next_cursor: page.next_cursor,
+                list: ListPage::new(page, &paging, "/audit", &[]),
+                lang: console.lang,
             },
         ),
         Err(e) => failure_page(&console, e),

@@ -1,12 +1,13 @@
-//! What every console page shares: the layout's data, rendering, local time, errors.
+//! What every console page shares: the layout's data, rendering, error pages, local time,
+//! the language switch.
 
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use shequn_app::AppError;
 
-use super::error_text::{FieldMessage, form_message};
 use super::i18n::{LANG_COOKIE, Lang, Text};
 use super::session::Console;
 
@@ -16,9 +17,12 @@ pub struct Chrome {
     pub lang: &'static str,
     pub user: Option<UserBadge>,
     pub csrf: String,
-    /// Which nav item is current: "home", "regions", "stores", "staff", "account".
+    /// Which nav item is current: "home", "regions", "stores", "staff", "audit", "account".
     pub nav: &'static str,
-    pub flash: Option<&'static str>,
+    /// What the last change did (「已停用门店 上海南京西路店（SH-001）」), shown once on the
+    /// page its redirect led to.
+    pub flash: Option<String>,
+    /// A form error that belongs to none of the page's inputs (those show beside the input).
     pub error: Option<String>,
 }
 
@@ -50,26 +54,15 @@ impl Chrome {
             lang: c.lang.code(),
             user: Some(UserBadge {
                 name: c.staff.display_name.clone(),
-                role: t.role(c.staff.role.as_str()),
+                role: t.staff.role_name(c.staff.role.as_str()),
                 brand: c.brand_name.clone(),
                 sees_audit: c.actor.role != shequn_domain::Role::ShopGuide,
             }),
             csrf: c.csrf.clone(),
             nav,
-            flash: None,
+            flash: c.flash.clone(),
             error: None,
         }
-    }
-
-    /// A flash from `?done=…` after a redirect (post/redirect/get).
-    pub fn with_flash(mut self, done: Option<&str>) -> Self {
-        self.flash = match done {
-            Some("created") => Some(self.t.created_ok),
-            Some("saved") => Some(self.t.saved),
-            Some("password") => Some(self.t.password_changed),
-            _ => None,
-        };
-        self
     }
 }
 
@@ -119,69 +112,37 @@ pub fn error_page(viewer: impl Viewer, status: StatusCode, message: &'static str
     )
 }
 
-/// A use-case error that is not shown on a form, as a page: (status, message).
-fn page_error(t: &'static Text, e: &shequn_app::AppError) -> (StatusCode, &'static str) {
-    use shequn_app::AppError;
+/// A use-case error that is not shown on a form, as a page: (status, message). Every
+/// variant has its arm: a new one fails the build here until the console knows it.
+fn page_error(t: &'static Text, e: &AppError) -> (StatusCode, &'static str) {
     match e {
-        AppError::NotFound(_) => (StatusCode::NOT_FOUND, t.not_found),
-        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, t.forbidden),
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, t.errors.not_found),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, t.errors.forbidden),
         AppError::Invalid { .. } | AppError::Refused(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, t.error_title)
+            (StatusCode::UNPROCESSABLE_ENTITY, t.errors.title)
         }
         AppError::BadCredentials
         | AppError::IdempotencyKeyReused
         | AppError::Store(_)
         | AppError::Internal(_) => {
             tracing::error!(error = %e, "console request failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, t.error_title)
+            (StatusCode::INTERNAL_SERVER_ERROR, t.errors.title)
         }
     }
 }
 
-/// How a use-case error shows on a console page: validation errors and refusals on the
-/// form, in the page's language (`Ok`, see [`super::error_text`]); 404, 403 and anything
-/// else as a page of its own (`Err((status, message))`).
-pub fn form_error(
-    lang: Lang,
-    e: shequn_app::AppError,
-) -> Result<FieldMessage, (StatusCode, &'static str)> {
-    form_message(lang, &e).ok_or_else(|| page_error(lang.text(), &e))
-}
-
-/// After a failed form: a validation error or conflict shows on the form again (`again`
-/// builds that page from layout data carrying the message); 404, 403 and 500 get their
-/// own page, which keeps the navigation.
-pub async fn form_failed<F, Fut>(
-    console: &Console,
-    nav: &'static str,
-    e: shequn_app::AppError,
-    again: F,
-) -> Response
-where
-    F: FnOnce(Chrome) -> Fut,
-    Fut: std::future::Future<Output = Response>,
-{
-    let mut c = Chrome::for_console(console, nav);
-    match form_error(console.lang, e) {
-        Ok(m) => {
-            c.error = Some(if m.field.is_empty() {
-                m.message
-            } else {
-                format!("{}{}{}", m.field, c.t.colon, m.message)
-            });
-            again(c).await
-        }
-        Err((status, message)) => render(status, &ErrorPage { c, message }),
-    }
+/// A use-case error as the page of its own, in the layout `c` (which keeps the
+/// navigation of a signed-in member).
+pub fn error_response(c: Chrome, e: &AppError) -> Response {
+    let (status, message) = page_error(c.t, e);
+    render(status, &ErrorPage { c, message })
 }
 
 /// Any use-case error as a whole page (for GETs, where there is no form to show it on).
 /// Given the console (`&Console`) rather than only its language, the page keeps the
 /// navigation.
-pub fn failure_page(viewer: impl Viewer, e: shequn_app::AppError) -> Response {
-    let c = viewer.chrome();
-    let (status, message) = page_error(c.t, &e);
-    render(status, &ErrorPage { c, message })
+pub fn failure_page(viewer: impl Viewer, e: AppError) -> Response {
+    error_response(viewer.chrome(), &e)
 }
 
 /// Times are stored in UTC and shown in China Standard Time (UTC+8), the brands' zone.

@@ -1,19 +1,26 @@
 //! `/`: the brand home, with the figures of the signed-in member's scope.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
+use axum::routing::get;
 use shequn_app::AppError;
 use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
 use shequn_app::usecases::dashboard::{self, Counts};
 use shequn_domain::{Cursor, PageSize, Role};
 
+use super::audit_text;
 use super::chrome::{Chrome, failure_page, local_time, render};
+use super::i18n::Lang;
 use super::session::Console;
 use crate::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(page))
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -22,27 +29,23 @@ struct HomePage {
     counts: Counts,
     /// The latest operation-log events of the member's scope (none for shop guides).
     recent: Vec<AuditRow>,
+    lang: Lang,
 }
 
 impl HomePage {
     fn time(&self, ms: &i64) -> String {
         local_time(*ms)
     }
+
+    fn sentence(&self, e: &AuditRow) -> String {
+        audit_text::sentence(self.lang, e)
+    }
 }
 
 /// How many operation-log events the home page shows.
 const RECENT_EVENTS: i64 = 8;
 
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
-pub async fn page(
-    State(state): State<AppState>,
-    console: Console,
-    Query(q): Query<Done>,
-) -> Response {
+async fn page(State(state): State<AppState>, console: Console) -> Response {
     let loaded = async {
         let counts = dashboard::counts(&state.db, &console.actor).await?;
         let recent = if console.actor.role == Role::ShopGuide {
@@ -58,8 +61,17 @@ pub async fn page(
     .await;
     match loaded {
         Ok((counts, recent)) => {
-            let c = Chrome::for_console(&console, "home").with_flash(q.done.as_deref());
-            render(StatusCode::OK, &HomePage { c, counts, recent })
+            let c = Chrome::for_console(&console, "home");
+            let lang = console.lang;
+            render(
+                StatusCode::OK,
+                &HomePage {
+                    c,
+                    counts,
+                    recent,
+                    lang,
+                },
+            )
         }
         Err(e) => failure_page(&console, e),
     }

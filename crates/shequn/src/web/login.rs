@@ -3,10 +3,11 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::usecases::auth;
 
@@ -40,7 +41,13 @@ fn safe_next(next: Option<&str>) -> String {
         .to_owned()
 }
 
-pub async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(page).post(submit))
+        .route("/logout", post(logout))
+}
+
+async fn page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
     let lang = Lang::from_headers(&headers);
     render(
         StatusCode::OK,
@@ -61,7 +68,7 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(
+async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -84,7 +91,7 @@ pub async fn submit(
         )
     };
     if state.check_login_rate(&form.email, peer.ip()).is_err() {
-        return fail(StatusCode::TOO_MANY_REQUESTS, t.rate_limited);
+        return fail(StatusCode::TOO_MANY_REQUESTS, t.login.rate_limited);
     }
     let staff = match auth::check_credentials(
         &state.db,
@@ -96,7 +103,7 @@ pub async fn submit(
     {
         Ok(s) => s,
         Err(shequn_app::AppError::BadCredentials) => {
-            return fail(StatusCode::UNAUTHORIZED, t.bad_credentials);
+            return fail(StatusCode::UNAUTHORIZED, t.login.bad_credentials);
         }
         Err(shequn_app::AppError::Refused(
             refusal @ shequn_domain::Refusal::BrandRequired { .. },
@@ -113,7 +120,7 @@ pub async fn submit(
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
-            return fail(StatusCode::INTERNAL_SERVER_ERROR, t.error_title);
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, t.errors.title);
         }
     };
     // A new session id at every login, and the old one (if any) is dropped: fixation-proof.
@@ -129,36 +136,21 @@ pub async fn submit(
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not start session");
-            fail(StatusCode::INTERNAL_SERVER_ERROR, t.error_title)
+            fail(StatusCode::INTERNAL_SERVER_ERROR, t.errors.title)
         }
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
-}
-
-pub async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    console: Console,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
+/// Signing out ends the session on the server. The CSRF check (`super::csrf`) has run:
+/// a foreign page cannot sign the member out.
+async fn logout(State(state): State<AppState>, headers: HeaderMap, console: Console) -> Response {
     if let Some(id) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = auth::end_session(&state.db, id).await
     {
         tracing::error!(error = %e, "logout failed");
     }
     (
-        [(
-            header::SET_COOKIE,
-            clear_session_cookie(cookies_secure(&state, &headers)),
-        )],
+        [(header::SET_COOKIE, clear_session_cookie(console.secure))],
         Redirect::to("/login"),
     )
         .into_response()

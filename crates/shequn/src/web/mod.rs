@@ -1,14 +1,24 @@
 //! The server-rendered web console for staff: askama templates, zh-CN and English, a
-//! session cookie and a CSRF token on every form. One module per page family; each adds
-//! its routes in [`router`].
+//! session cookie and a CSRF token on every form.
+//!
+//! One module per page family, each with its own `router()`, merged in [`router`]. What a
+//! family shares with the others: [`Console`] (the signed-in member, an extractor),
+//! [`chrome::Chrome`] (the layout's data), [`list::ListPage`] and `ui::pager` (a list with
+//! its paging), [`form::FormState`], `ui::input` and [`form::form_failed`] (a form with
+//! its errors beside the inputs), [`Console::done`] (post/redirect/get with a message
+//! naming what was done), and its texts as one area of [`i18n::Text`]. The layers below
+//! check CSRF for every state-changing request and mark every page `no-store`.
 
 mod account;
 mod audit;
 pub mod audit_text;
 mod chrome;
+mod csrf;
 pub mod error_text;
+mod form;
 mod home;
 pub mod i18n;
+mod list;
 mod login;
 mod regions;
 mod session;
@@ -17,42 +27,37 @@ mod stores;
 mod tokens;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
-use axum::middleware::{Next, from_fn};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
+use crate::http::auth::cookie;
 use crate::http::state::AppState;
 pub use chrome::{Chrome, render};
 pub use session::Console;
 
-pub fn router(_state: AppState) -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/", get(home::page))
-        .route("/login", get(login::page).post(login::submit))
-        .route("/logout", post(login::logout))
+        .merge(home::router())
+        .merge(login::router())
+        .merge(regions::router())
+        .merge(stores::router())
+        .merge(staff::router())
+        .merge(audit::router())
+        .merge(account::router())
+        .merge(tokens::router())
         .route("/lang/{code}", get(chrome::switch_language))
-        .route("/regions", get(regions::list).post(regions::create))
-        .route("/regions/{region_id}", post(regions::update))
-        .route("/stores", get(stores::list).post(stores::create))
-        .route(
-            "/stores/{store_id}",
-            get(stores::detail).post(stores::update),
-        )
-        .route("/staff", get(staff::list).post(staff::create))
-        .route("/staff/{staff_id}", get(staff::detail).post(staff::update))
-        .route("/staff/{staff_id}/password", post(staff::reset_password))
-        .route("/audit", get(audit::list))
-        .route("/account", get(account::page))
-        .route("/account/password", post(account::change_password))
-        .route("/account/tokens", get(tokens::list).post(tokens::create))
-        .route("/account/tokens/{token_id}/revoke", post(tokens::revoke))
+        // Innermost first: the CSRF check runs after the same-origin check.
+        .layer(from_fn_with_state(state.clone(), csrf::require_token))
+        .layer(from_fn(same_origin_forms))
+        .layer(from_fn_with_state(state, page_headers))
+        // The style sheet may be cached: it is not a page.
         .route(
             "/static/console.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
         )
-        .layer(from_fn(same_origin_forms))
 }
 
 const CSS: &str = include_str!("../../templates/console.css");
@@ -86,7 +91,29 @@ async fn same_origin_forms(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// What every console response carries: `Cache-Control: no-store`, so the browser keeps
+/// no copy of a page (Back after signing out shows nothing); and, once a GET page has
+/// shown the done-message of a change, the cookie that carried it is cleared.
+async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let shows_flash =
+        req.method() == Method::GET && cookie(req.headers(), session::FLASH_COOKIE).is_some();
+    let secure = session::cookies_secure(&state, req.headers());
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if shows_flash
+        && !res.status().is_redirection()
+        && let Ok(clear) = HeaderValue::from_str(&session::clear_flash_cookie(secure))
+    {
+        res.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    res
+}
+
 pub fn not_found_page(req: &Request) -> Response {
     let lang = i18n::Lang::from_headers(req.headers());
-    chrome::error_page(lang, StatusCode::NOT_FOUND, lang.text().not_found)
+    let mut res = chrome::error_page(lang, StatusCode::NOT_FOUND, lang.text().errors.not_found);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }

@@ -1,26 +1,35 @@
 //! `/regions`: list, create, rename, deactivate and reactivate regions.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::usecases::regions::{self, RegionPatch};
-use shequn_domain::{Cursor, PageSize, Region, RegionId};
+use shequn_domain::{PageSize, Region, RegionId};
 
-use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
+use super::chrome::{Chrome, failure_page, local_time, render};
+use super::form::{FormState, REFUSED, form_failed};
+use super::list::{ListPage, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/regions", get(list).post(create))
+        .route("/regions/{region_id}", post(update))
+}
 
 #[derive(Template)]
 #[template(path = "regions.html")]
 struct RegionsPage {
     c: Chrome,
-    regions: Vec<Region>,
-    next_cursor: Option<String>,
+    list: ListPage<Region>,
     can_manage: bool,
-    name: String,
+    /// The new-region form.
+    form: FormState,
 }
 
 impl RegionsPage {
@@ -29,81 +38,59 @@ impl RegionsPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    done: Option<String>,
-}
-
 async fn show(
     state: &AppState,
     console: &Console,
-    cursor: Option<&str>,
+    paging: &Paging,
     c: Chrome,
     status: StatusCode,
-    name: String,
+    form: FormState,
 ) -> Response {
-    let cursor = Cursor::parse(cursor).unwrap_or_default();
     let size = PageSize::default();
-    match regions::list(&state.db, &console.actor, cursor, size).await {
+    match regions::list(&state.db, &console.actor, paging.cursor(), size).await {
         Ok(page) => render(
             status,
             &RegionsPage {
                 c,
-                regions: page.items,
-                next_cursor: page.next_cursor,
+                list: ListPage::new(page, paging, "/regions", &[]),
                 can_manage: console.actor.can_manage_regions(),
-                name,
+                form,
             },
         ),
         Err(e) => failure_page(console, e),
     }
 }
 
-pub async fn list(
+async fn list(
     State(state): State<AppState>,
     console: Console,
-    Query(q): Query<ListQuery>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    let c = Chrome::for_console(&console, "regions").with_flash(q.done.as_deref());
-    show(
-        &state,
-        &console,
-        q.cursor.as_deref(),
-        c,
-        StatusCode::OK,
-        String::new(),
-    )
-    .await
+    let c = Chrome::for_console(&console, "regions");
+    let form = FormState::new().with("name", "");
+    show(&state, &console, &paging, c, StatusCode::OK, form).await
 }
 
 #[derive(Deserialize)]
-pub struct CreateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct CreateForm {
     name: String,
 }
 
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     console: Console,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
     match regions::create(&state.db, &console.actor, &form.name).await {
-        Ok(_) => Redirect::to("/regions?done=created").into_response(),
+        Ok(region) => {
+            let t = console.lang.text();
+            console.done("/regions", t.fill(t.regions.done_created, &region.name, ""))
+        }
         Err(e) => {
-            form_failed(&console, "regions", e, |c| {
-                show(
-                    &state,
-                    &console,
-                    None,
-                    c,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    form.name,
-                )
+            let typed = FormState::new().with("name", form.name);
+            let first = Paging::default();
+            form_failed(&console, "regions", e, typed, |c, form| {
+                show(&state, &console, &first, c, REFUSED, form)
             })
             .await
         }
@@ -111,38 +98,36 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
-pub struct UpdateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct UpdateForm {
     name: Option<String>,
     active: Option<bool>,
 }
 
-pub async fn update(
+async fn update(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
     Form(form): Form<UpdateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
     let patch = RegionPatch {
         name: form.name.filter(|n| !n.trim().is_empty()),
         active: form.active,
     };
     match regions::update(&state.db, &console.actor, RegionId(id), patch).await {
-        Ok(_) => Redirect::to("/regions?done=saved").into_response(),
+        Ok(region) => {
+            let t = console.lang.text();
+            let said = match form.active {
+                Some(false) => t.regions.done_deactivated,
+                Some(true) => t.regions.done_reactivated,
+                None => t.regions.done_saved,
+            };
+            console.done("/regions", t.fill(said, &region.name, ""))
+        }
         Err(e) => {
-            form_failed(&console, "regions", e, |c| {
-                show(
-                    &state,
-                    &console,
-                    None,
-                    c,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    String::new(),
-                )
+            // The rows' forms share input names, so their errors show above the list.
+            let first = Paging::default();
+            form_failed(&console, "regions", e, FormState::new(), |c, form| {
+                show(&state, &console, &first, c, REFUSED, form)
             })
             .await
         }

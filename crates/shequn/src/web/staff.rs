@@ -1,34 +1,36 @@
-//! `/staff`: list (by store), add, view, change role or store, deactivate and reactivate.
+//! `/staff`: list (by store), add, view, change role or store, deactivate and reactivate,
+//! reset a password.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::AppError;
 use shequn_app::usecases::staff::{self, NewStaffInput, StaffPatch};
 use shequn_app::usecases::{regions, stores};
 use shequn_domain::{Cursor, PageSize, RegionId, Role, SearchText, StaffId, StaffMember, StoreId};
 
-use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
+use super::chrome::{Chrome, failure_page, local_time, render};
+use super::form::{FormState, REFUSED, form_failed};
+use super::list::{ListPage, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(list).post(create))
+        .route("/staff/{staff_id}", get(detail).post(update))
+        .route("/staff/{staff_id}/password", post(reset_password))
+}
 
 /// An optional id from a form select, where "" means none.
 fn opt_id(raw: &Option<String>) -> Option<i64> {
     raw.as_deref()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .filter(|n| *n > 0)
-}
-
-#[derive(Default)]
-pub struct StaffDraft {
-    email: String,
-    display_name: String,
-    role: String,
-    region_id: i64,
-    store_id: i64,
 }
 
 /// A region as a form's select offers it: the id as the form sends it back.
@@ -83,7 +85,7 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
     let roles = a
         .grantable_roles()
         .into_iter()
-        .map(|r| (r.as_str(), t.role(r.as_str())))
+        .map(|r| (r.as_str(), t.staff.role_name(r.as_str())))
         .collect();
     Ok(Pickers {
         regions,
@@ -96,13 +98,13 @@ async fn pickers(state: &AppState, console: &Console) -> Result<Pickers, AppErro
 #[template(path = "staff.html")]
 struct StaffListPage {
     c: Chrome,
-    staff: Vec<StaffMember>,
+    list: ListPage<StaffMember>,
     pickers: Pickers,
     store_filter: i64,
     q: String,
-    next_cursor: Option<String>,
     can_create: bool,
-    draft: StaffDraft,
+    /// The new-member form.
+    form: FormState,
 }
 
 impl StaffListPage {
@@ -117,20 +119,14 @@ impl StaffListPage {
     }
 
     fn role_label(&self, role: &Role) -> &'static str {
-        self.c.t.role(role.as_str())
-    }
-
-    fn role_selected(&self, value: &str) -> bool {
-        self.draft.role == value
+        self.c.t.staff.role_name(role.as_str())
     }
 }
 
 #[derive(Deserialize)]
-pub struct ListQuery {
+struct ListQuery {
     store_id: Option<String>,
     q: Option<String>,
-    cursor: Option<String>,
-    done: Option<String>,
 }
 
 /// What a list page shows: a store filter, a search text, a page position.
@@ -138,7 +134,21 @@ pub struct ListQuery {
 struct ListView<'a> {
     store: Option<i64>,
     q: &'a str,
-    cursor: Option<&'a str>,
+    paging: Paging,
+}
+
+impl ListView<'_> {
+    /// The filters that are set, as the pager's links keep them.
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        if let Some(s) = self.store {
+            f.push(("store_id", s.to_string()));
+        }
+        if !self.q.is_empty() {
+            f.push(("q", self.q.to_owned()));
+        }
+        f
+    }
 }
 
 async fn show(
@@ -147,21 +157,19 @@ async fn show(
     view: ListView<'_>,
     c: Chrome,
     status: StatusCode,
-    draft: StaffDraft,
+    form: FormState,
 ) -> Response {
-    let ListView { store, q, cursor } = view;
     // The input is bounded in the form; a longer text is simply not applied.
-    let search = SearchText::parse("q", Some(q)).ok().flatten();
-    let cursor = Cursor::parse(cursor).unwrap_or_default();
+    let search = SearchText::parse("q", Some(view.q)).ok().flatten();
     let size = PageSize::default();
     let loaded = async {
         let pickers = pickers(state, console).await?;
         let page = staff::list(
             &state.db,
             &console.actor,
-            store.map(StoreId),
+            view.store.map(StoreId),
             search.as_ref(),
-            cursor,
+            view.paging.cursor(),
             size,
         )
         .await?;
@@ -175,13 +183,12 @@ async fn show(
                 status,
                 &StaffListPage {
                     c,
-                    staff: page.items,
+                    list: ListPage::new(page, &view.paging, "/staff", &view.filters()),
                     pickers,
-                    store_filter: store.unwrap_or(0),
-                    q: q.to_owned(),
-                    next_cursor: page.next_cursor,
+                    store_filter: view.store.unwrap_or(0),
+                    q: view.q.to_owned(),
                     can_create,
-                    draft,
+                    form,
                 },
             )
         }
@@ -189,74 +196,81 @@ async fn show(
     }
 }
 
-pub async fn list(
+/// The new-member form. The password is never shown again.
+fn new_member_form(
+    email: &str,
+    display_name: &str,
+    role: &str,
+    region_id: &str,
+    store_id: &str,
+) -> FormState {
+    FormState::new()
+        .with("email", email)
+        .with("display_name", display_name)
+        .with("role", role)
+        .with("region_id", region_id)
+        .with("store_id", store_id)
+        .with("password", "")
+}
+
+async fn list(
     State(state): State<AppState>,
     console: Console,
     Query(q): Query<ListQuery>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    let c = Chrome::for_console(&console, "staff").with_flash(q.done.as_deref());
-    show(
-        &state,
-        &console,
-        ListView {
-            store: opt_id(&q.store_id),
-            q: q.q.as_deref().unwrap_or(""),
-            cursor: q.cursor.as_deref(),
-        },
-        c,
-        StatusCode::OK,
-        StaffDraft::default(),
-    )
-    .await
+    let c = Chrome::for_console(&console, "staff");
+    let view = ListView {
+        store: opt_id(&q.store_id),
+        q: q.q.as_deref().unwrap_or(""),
+        paging,
+    };
+    let form = new_member_form("", "", "", "", "");
+    show(&state, &console, view, c, StatusCode::OK, form).await
 }
 
 #[derive(Deserialize)]
-pub struct CreateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct CreateForm {
     email: String,
     display_name: String,
-    role: String,
+    /// Absent when no role was chosen (the select starts on a disabled empty choice).
+    role: Option<String>,
     region_id: Option<String>,
     store_id: Option<String>,
     password: String,
 }
 
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     console: Console,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
+    let role = form.role.clone().unwrap_or_default();
     let input = NewStaffInput {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
-        role: form.role.clone(),
+        role: role.clone(),
         region_id: opt_id(&form.region_id).map(RegionId),
         store_id: opt_id(&form.store_id).map(StoreId),
         password: form.password.clone(),
     };
     match staff::create(&state.db, &console.actor, input).await {
-        Ok(row) => Redirect::to(&format!("/staff/{}?done=created", row.id)).into_response(),
+        Ok(member) => {
+            let t = console.lang.text();
+            let to = format!("/staff/{}", member.id);
+            let said = t.fill(t.staff.done_created, &member.display_name, &member.email);
+            console.done(&to, said)
+        }
         Err(e) => {
-            form_failed(&console, "staff", e, |c| {
-                let draft = StaffDraft {
-                    region_id: opt_id(&form.region_id).unwrap_or(0),
-                    store_id: opt_id(&form.store_id).unwrap_or(0),
-                    email: form.email,
-                    display_name: form.display_name,
-                    role: form.role,
-                };
-                show(
-                    &state,
-                    &console,
-                    ListView::default(),
-                    c,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    draft,
-                )
+            let typed = new_member_form(
+                &form.email,
+                &form.display_name,
+                &role,
+                form.region_id.as_deref().unwrap_or(""),
+                form.store_id.as_deref().unwrap_or(""),
+            );
+            form_failed(&console, "staff", e, typed, |c, form| {
+                show(&state, &console, ListView::default(), c, REFUSED, form)
             })
             .await
         }
@@ -270,6 +284,9 @@ struct StaffPage {
     member: StaffMember,
     pickers: Pickers,
     can_manage: bool,
+    /// The edit form and the password reset: the member's values, or what was typed when
+    /// it was refused.
+    form: FormState,
 }
 
 impl StaffPage {
@@ -278,25 +295,8 @@ impl StaffPage {
     }
 
     fn role_label(&self) -> &'static str {
-        self.c.t.role(self.member.role.as_str())
+        self.c.t.staff.role_name(self.member.role.as_str())
     }
-
-    fn role_selected(&self, value: &str) -> bool {
-        self.member.role.as_str() == value
-    }
-
-    fn region_selected(&self, id: &i64) -> bool {
-        self.member.region_id.map(RegionId::get) == Some(*id)
-    }
-
-    fn store_selected(&self, id: &i64) -> bool {
-        self.member.store_id.map(StoreId::get) == Some(*id)
-    }
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 async fn show_member(
@@ -305,6 +305,7 @@ async fn show_member(
     id: i64,
     c: Chrome,
     status: StatusCode,
+    form: FormState,
 ) -> Response {
     let loaded = async {
         let member = staff::get(&state.db, &console.actor, StaffId(id)).await?;
@@ -318,6 +319,13 @@ async fn show_member(
             let can_manage = !is_self
                 && shequn_app::usecases::actor::placement_of(&member)
                     .is_ok_and(|(role, placement)| console.actor.can_manage_staff(role, placement));
+            let id_text = |id: Option<i64>| id.map(|n| n.to_string()).unwrap_or_default();
+            let form = form
+                .or_with("display_name", member.display_name.clone())
+                .or_with("role", member.role.as_str())
+                .or_with("region_id", id_text(member.region_id.map(RegionId::get)))
+                .or_with("store_id", id_text(member.store_id.map(StoreId::get)))
+                .or_with("new_password", "");
             render(
                 status,
                 &StaffPage {
@@ -325,6 +333,7 @@ async fn show_member(
                     member,
                     pickers,
                     can_manage,
+                    form,
                 },
             )
         }
@@ -332,20 +341,13 @@ async fn show_member(
     }
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    console: Console,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
-) -> Response {
-    let c = Chrome::for_console(&console, "staff").with_flash(q.done.as_deref());
-    show_member(&state, &console, id, c, StatusCode::OK).await
+async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
+    let c = Chrome::for_console(&console, "staff");
+    show_member(&state, &console, id, c, StatusCode::OK, FormState::new()).await
 }
 
 #[derive(Deserialize)]
-pub struct UpdateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct UpdateForm {
     display_name: Option<String>,
     role: Option<String>,
     region_id: Option<String>,
@@ -353,14 +355,25 @@ pub struct UpdateForm {
     active: Option<bool>,
 }
 
-pub async fn update(
+async fn update(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
     Form(form): Form<UpdateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
+    // What the edit form sent, to show again if it is refused (deactivating and
+    // reactivating send only `active`; their refusals show above the page).
+    let mut typed = FormState::new();
+    if form.active.is_none() {
+        let sent = [
+            ("display_name", &form.display_name),
+            ("role", &form.role),
+            ("region_id", &form.region_id),
+            ("store_id", &form.store_id),
+        ];
+        for (input, value) in sent {
+            typed = typed.with(input, value.clone().unwrap_or_default());
+        }
     }
     let patch = StaffPatch {
         display_name: form.display_name.filter(|n| !n.trim().is_empty()),
@@ -370,10 +383,19 @@ pub async fn update(
         active: form.active,
     };
     match staff::update(&state.db, &console.actor, StaffId(id), patch).await {
-        Ok(_) => Redirect::to(&format!("/staff/{id}?done=saved")).into_response(),
+        Ok(member) => {
+            let t = console.lang.text();
+            let said = match form.active {
+                Some(false) => t.staff.done_deactivated,
+                Some(true) => t.staff.done_reactivated,
+                None => t.staff.done_saved,
+            };
+            let to = format!("/staff/{id}");
+            console.done(&to, t.fill(said, &member.display_name, &member.email))
+        }
         Err(e) => {
-            form_failed(&console, "staff", e, |c| {
-                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            form_failed(&console, "staff", e, typed, |c, form| {
+                show_member(&state, &console, id, c, REFUSED, form)
             })
             .await
         }
@@ -381,26 +403,30 @@ pub async fn update(
 }
 
 #[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct PasswordForm {
     new_password: String,
 }
 
-pub async fn reset_password(
+async fn reset_password(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
     match staff::reset_password(&state.db, &console.actor, StaffId(id), &form.new_password).await {
-        Ok(()) => Redirect::to(&format!("/staff/{id}?done=saved")).into_response(),
+        Ok(()) => {
+            let t = console.lang.text();
+            // The reset is done; the message names the member when they can still be read.
+            let said = match staff::get(&state.db, &console.actor, StaffId(id)).await {
+                Ok(m) => t.fill(t.staff.done_password_reset, &m.display_name, &m.email),
+                Err(_) => t.fill(t.staff.done_password_reset, "", ""),
+            };
+            console.done(&format!("/staff/{id}"), said)
+        }
         Err(e) => {
-            form_failed(&console, "staff", e, |c| {
-                show_member(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            let typed = FormState::new().with("new_password", "");
+            form_failed(&console, "staff", e, typed, |c, form| {
+                show_member(&state, &console, id, c, REFUSED, form)
             })
             .await
         }

@@ -1,10 +1,11 @@
 //! `/stores`: list (by region), open, view, edit, move, close and reopen stores.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::AppError;
 use shequn_app::usecases::stores::{self, NewStoreInput, StorePatch};
@@ -13,21 +14,20 @@ use shequn_domain::{
     Cursor, PageSize, Region, RegionId, SearchText, StaffId, StaffMember, Store, StoreId,
 };
 
-use super::chrome::{Chrome, failure_page, form_failed, local_time, render};
+use super::chrome::{Chrome, failure_page, local_time, render};
+use super::form::{FormState, REFUSED, form_failed};
+use super::list::{ListPage, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
 
-/// What the new-store form held, to show it again after an error.
-#[derive(Default)]
-pub struct StoreDraft {
-    region_id: i64,
-    code: String,
-    name: String,
-    address: String,
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/stores", get(list).post(create))
+        .route("/stores/{store_id}", get(detail).post(update))
 }
 
 /// A region as the list page's pickers show it: the id as the form value it is compared
-/// with (the region filter and the draft hold plain numbers from the query and the form).
+/// with (the region filter holds a plain number from the query).
 struct RegionChoice {
     id: i64,
     name: String,
@@ -48,13 +48,13 @@ impl From<Region> for RegionChoice {
 #[template(path = "stores.html")]
 struct StoresPage {
     c: Chrome,
-    stores: Vec<Store>,
+    list: ListPage<Store>,
     regions: Vec<RegionChoice>,
     region_filter: i64,
     q: String,
-    next_cursor: Option<String>,
     can_create: bool,
-    draft: StoreDraft,
+    /// The new-store form.
+    form: FormState,
 }
 
 impl StoresPage {
@@ -67,11 +67,9 @@ impl StoresPage {
 }
 
 #[derive(Deserialize)]
-pub struct ListQuery {
+struct ListQuery {
     region_id: Option<String>,
     q: Option<String>,
-    cursor: Option<String>,
-    done: Option<String>,
 }
 
 async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<Region>, AppError> {
@@ -90,7 +88,21 @@ async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<Regi
 struct ListView<'a> {
     region: Option<i64>,
     q: &'a str,
-    cursor: Option<&'a str>,
+    paging: Paging,
+}
+
+impl ListView<'_> {
+    /// The filters that are set, as the pager's links keep them.
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        if let Some(r) = self.region {
+            f.push(("region_id", r.to_string()));
+        }
+        if !self.q.is_empty() {
+            f.push(("q", self.q.to_owned()));
+        }
+        f
+    }
 }
 
 async fn show(
@@ -99,21 +111,19 @@ async fn show(
     view: ListView<'_>,
     c: Chrome,
     status: StatusCode,
-    draft: StoreDraft,
+    form: FormState,
 ) -> Response {
-    let ListView { region, q, cursor } = view;
     // The input is bounded in the form; a longer text is simply not applied.
-    let search = SearchText::parse("q", Some(q)).ok().flatten();
-    let cursor = Cursor::parse(cursor).unwrap_or_default();
+    let search = SearchText::parse("q", Some(view.q)).ok().flatten();
     let size = PageSize::default();
     let loaded = async {
         let regions = visible_regions(state, console).await?;
         let page = stores::list(
             &state.db,
             &console.actor,
-            region.map(RegionId),
+            view.region.map(RegionId),
             search.as_ref(),
-            cursor,
+            view.paging.cursor(),
             size,
         )
         .await?;
@@ -129,13 +139,12 @@ async fn show(
                 status,
                 &StoresPage {
                     c,
-                    stores: page.items,
+                    list: ListPage::new(page, &view.paging, "/stores", &view.filters()),
                     regions: regions.into_iter().map(RegionChoice::from).collect(),
-                    region_filter: region.unwrap_or(0),
-                    q: q.to_owned(),
-                    next_cursor: page.next_cursor,
+                    region_filter: view.region.unwrap_or(0),
+                    q: view.q.to_owned(),
                     can_create,
-                    draft,
+                    form,
                 },
             )
         }
@@ -143,50 +152,49 @@ async fn show(
     }
 }
 
-pub async fn list(
+/// The new-store form, empty or as typed.
+fn store_form(region_id: &str, code: &str, name: &str, address: &str) -> FormState {
+    FormState::new()
+        .with("region_id", region_id)
+        .with("code", code)
+        .with("name", name)
+        .with("address", address)
+}
+
+async fn list(
     State(state): State<AppState>,
     console: Console,
     Query(q): Query<ListQuery>,
+    Query(paging): Query<Paging>,
 ) -> Response {
     let region = q
         .region_id
         .as_deref()
         .and_then(|r| r.parse::<i64>().ok())
         .filter(|r| *r > 0);
-    let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
-    show(
-        &state,
-        &console,
-        ListView {
-            region,
-            q: q.q.as_deref().unwrap_or(""),
-            cursor: q.cursor.as_deref(),
-        },
-        c,
-        StatusCode::OK,
-        StoreDraft::default(),
-    )
-    .await
+    let c = Chrome::for_console(&console, "stores");
+    let view = ListView {
+        region,
+        q: q.q.as_deref().unwrap_or(""),
+        paging,
+    };
+    let form = store_form("", "", "", "");
+    show(&state, &console, view, c, StatusCode::OK, form).await
 }
 
 #[derive(Deserialize)]
-pub struct CreateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct CreateForm {
     region_id: i64,
     code: String,
     name: String,
     address: Option<String>,
 }
 
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
     console: Console,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
-    }
     let input = NewStoreInput {
         region_id: RegionId(form.region_id),
         code: form.code.clone(),
@@ -194,24 +202,20 @@ pub async fn create(
         address: form.address.clone(),
     };
     match stores::create(&state.db, &console.actor, input).await {
-        Ok(row) => Redirect::to(&format!("/stores?done=created&region_id={}", row.region_id))
-            .into_response(),
+        Ok(store) => {
+            let t = console.lang.text();
+            let to = format!("/stores?region_id={}", store.region_id);
+            console.done(&to, t.fill(t.stores.done_created, &store.name, &store.code))
+        }
         Err(e) => {
-            form_failed(&console, "stores", e, |c| {
-                let draft = StoreDraft {
-                    region_id: form.region_id,
-                    code: form.code,
-                    name: form.name,
-                    address: form.address.unwrap_or_default(),
-                };
-                show(
-                    &state,
-                    &console,
-                    ListView::default(),
-                    c,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    draft,
-                )
+            let typed = store_form(
+                &form.region_id.to_string(),
+                &form.code,
+                &form.name,
+                form.address.as_deref().unwrap_or(""),
+            );
+            form_failed(&console, "stores", e, typed, |c, form| {
+                show(&state, &console, ListView::default(), c, REFUSED, form)
             })
             .await
         }
@@ -222,7 +226,7 @@ pub async fn create(
 struct StaffLine {
     id: StaffId,
     display_name: String,
-    /// The role's name, as `T::role` takes it.
+    /// The role's name, as `Staff::role` of the texts takes it.
     role: &'static str,
     active: bool,
 }
@@ -248,6 +252,8 @@ struct StorePage {
     can_edit: bool,
     can_move: bool,
     can_change_status: bool,
+    /// The edit form: the store's values, or what was typed when it was refused.
+    form: FormState,
 }
 
 impl StorePage {
@@ -263,17 +269,13 @@ impl StorePage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
 async fn show_store(
     state: &AppState,
     console: &Console,
     id: i64,
     c: Chrome,
     status: StatusCode,
+    form: FormState,
 ) -> Response {
     let loaded = async {
         let store = stores::get(&state.db, &console.actor, StoreId(id)).await?;
@@ -295,6 +297,11 @@ async fn show_store(
         Ok((store, regions, staff)) => {
             let region = store.region_id;
             let a = console.actor;
+            let form = form
+                .or_with("code", store.code.clone())
+                .or_with("name", store.name.clone())
+                .or_with("address", store.address.clone())
+                .or_with("region_id", region.to_string());
             render(
                 status,
                 &StorePage {
@@ -305,6 +312,7 @@ async fn show_store(
                     store,
                     regions,
                     staff,
+                    form,
                 },
             )
         }
@@ -312,20 +320,13 @@ async fn show_store(
     }
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    console: Console,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
-) -> Response {
-    let c = Chrome::for_console(&console, "stores").with_flash(q.done.as_deref());
-    show_store(&state, &console, id, c, StatusCode::OK).await
+async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
+    let c = Chrome::for_console(&console, "stores");
+    show_store(&state, &console, id, c, StatusCode::OK, FormState::new()).await
 }
 
 #[derive(Deserialize)]
-pub struct UpdateForm {
-    #[serde(rename = "_csrf")]
-    csrf: String,
+struct UpdateForm {
     region_id: Option<i64>,
     code: Option<String>,
     name: Option<String>,
@@ -333,14 +334,29 @@ pub struct UpdateForm {
     active: Option<bool>,
 }
 
-pub async fn update(
+async fn update(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
     Form(form): Form<UpdateForm>,
 ) -> Response {
-    if !console.csrf_ok(&form.csrf) {
-        return console.csrf_failed();
+    // What the edit form sent, to show again if it is refused (closing and reopening send
+    // only `active`; their refusals show above the page).
+    let mut typed = FormState::new();
+    if form.active.is_none() {
+        let sent = [
+            ("code", form.code.as_deref()),
+            ("name", form.name.as_deref()),
+            ("address", form.address.as_deref()),
+        ];
+        for (input, value) in sent {
+            if let Some(v) = value {
+                typed = typed.with(input, v);
+            }
+        }
+        if let Some(r) = form.region_id {
+            typed = typed.with("region_id", r.to_string());
+        }
     }
     let patch = StorePatch {
         region_id: form.region_id.map(RegionId),
@@ -350,10 +366,19 @@ pub async fn update(
         active: form.active,
     };
     match stores::update(&state.db, &console.actor, StoreId(id), patch).await {
-        Ok(_) => Redirect::to(&format!("/stores/{id}?done=saved")).into_response(),
+        Ok(store) => {
+            let t = console.lang.text();
+            let said = match form.active {
+                Some(false) => t.stores.done_closed,
+                Some(true) => t.stores.done_reopened,
+                None => t.stores.done_saved,
+            };
+            let to = format!("/stores/{id}");
+            console.done(&to, t.fill(said, &store.name, &store.code))
+        }
         Err(e) => {
-            form_failed(&console, "stores", e, |c| {
-                show_store(&state, &console, id, c, StatusCode::UNPROCESSABLE_ENTITY)
+            form_failed(&console, "stores", e, typed, |c, form| {
+                show_store(&state, &console, id, c, REFUSED, form)
             })
             .await
         }

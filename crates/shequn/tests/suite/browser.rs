@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::both_engines;
-use crate::common::{ADMIN, DEMO_PASSWORD, GUIDE01, TestApp};
+use crate::common::{ADMIN, DEMO_PASSWORD, GUIDE01, SH001_MANAGER, TestApp};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -257,19 +257,34 @@ async fn admin_signs_in_creates_a_store_and_switches_language(app: TestApp) {
     fill(c, "#store-name", "上海新天地体验店").await;
     fill(c, "#store-address", "上海市黄浦区马当路 245 号").await;
     click(c, "#store-create").await;
-    text_is(c, "#flash", "已创建").await;
+    // The page the create redirected to says what was done to which store.
+    text_is(c, "#flash", "已新增门店 上海新天地体验店（SH-777）").await;
     text_has(c, "#stores", &["SH-777", "上海新天地体验店"]).await;
 
-    // The same code again is refused on the form, not with an error page; the form stays
-    // open with what was typed.
+    // The same code again is refused on the form, not with an error page: the message is
+    // under the code, in Chinese, the code is marked; the form stays open with what was
+    // typed.
     click(c, "#store-new").await;
     fill(c, "#store-code", "SH-777").await;
     fill(c, "#store-name", "重复编码店").await;
     click(c, "#store-create").await;
-    text_has(c, "#form-error", &["code"]).await;
+    text_is(c, "#code-error", "已有编码相同的门店，请换一个").await;
     assert!(
         form_open(c, "#store-new").await,
         "a refused form stays open"
+    );
+    assert!(shown(c, "#code-error").await, "the message is in view");
+    let marked = c
+        .find(Locator::Css("#store-code"))
+        .await
+        .expect("the code input")
+        .attr("aria-invalid")
+        .await
+        .expect("read aria-invalid");
+    assert_eq!(marked.as_deref(), Some("true"), "the code input is marked");
+    assert!(
+        c.find(Locator::Css("#form-error")).await.is_err(),
+        "no banner above the page"
     );
 
     click(c, "#lang-en").await;
@@ -374,6 +389,7 @@ async fn closing_a_store_asks_for_confirmation_first(app: TestApp) {
     dialog_text(c).await;
     c.accept_alert().await.expect("confirm the dialog");
     text_is(c, "#store-status", "已停用").await;
+    text_is(c, "#flash", "已停用门店 上海南京西路店（SH-001）").await;
     assert!(
         !store_is_open(&app, &demo.admin, store).await,
         "confirming closes the store"
@@ -419,9 +435,55 @@ async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
     d.finish().await;
 }
 
+/// A new token's secret is shown once, on the page the create redirected to; reloading
+/// that page shows it no more and creates no second token.
+async fn reloading_after_creating_a_token_creates_no_second(app: TestApp) {
+    let Some(d) = driver(DESKTOP).await else {
+        return;
+    };
+    let c = &d.client;
+    sign_in(c, &app, SH001_MANAGER).await;
+    c.goto(&format!("{}/account/tokens", app.base))
+        .await
+        .expect("open the tokens");
+    click(c, "#token-new").await;
+    fill(c, "#token-name", "收银同步").await;
+    click(c, "#token-create").await;
+    let secret = text_has(c, "#new-token", &["shq_"]).await;
+    text_is(c, "#flash", "已创建令牌「收银同步」").await;
+    assert_eq!(
+        c.current_url().await.expect("url").path(),
+        "/account/tokens",
+        "redirected to the list"
+    );
+    c.refresh().await.expect("reload the page");
+    let mut gone = false;
+    for _ in 0..100 {
+        let list = c.find(Locator::Css("#tokens")).await.is_ok();
+        if list && c.find(Locator::Css("#new-token")).await.is_err() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the secret is not shown again");
+    assert!(c.find(Locator::Css("#flash")).await.is_err());
+    let api = app.login(SH001_MANAGER).await;
+    let made = app
+        .list_all(&api, "/api/v1/tokens")
+        .await
+        .iter()
+        .filter(|t| t["name"] == "收银同步")
+        .count();
+    assert_eq!(made, 1, "reloading created no second token");
+    assert_eq!(app.me(&secret).await["staff"]["email"], SH001_MANAGER);
+    d.finish().await;
+}
+
 both_engines!(
     the_api_docs_page_lists_every_route_family,
     admin_signs_in_creates_a_store_and_switches_language,
     shop_guide_sees_only_its_store,
-    closing_a_store_asks_for_confirmation_first
+    closing_a_store_asks_for_confirmation_first,
+    reloading_after_creating_a_token_creates_no_second
 );

@@ -1,9 +1,11 @@
 //! The web console's security contract over real HTTP: session cookies (flags, rotation at
-//! login, server-side end at logout, password change and idleness), CSRF tokens and the
-//! same-origin check on forms, brand isolation of pages, and the language choice.
+//! login, server-side end at logout, password change and idleness), CSRF tokens on every
+//! form and the same-origin check, brand isolation of pages, `no-store` pages, the language
+//! choice; and its conventions: post/redirect/get with a message naming what was done, a
+//! new token's secret shown once, errors beside their field, paging both ways.
 
 use reqwest::Method;
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use serde_json::json;
 use shequn::http::state::ServerOptions;
 
@@ -29,24 +31,66 @@ both_engines!(
     status_words_fit_their_objects_and_destructive_actions_ask_first,
     create_forms_open_from_their_button_and_again_after_a_refusal,
     error_pages_keep_the_navigation,
+    every_console_form_refuses_a_missing_or_wrong_csrf_token,
+    console_pages_are_never_stored_by_the_browser,
+    a_new_token_is_shown_once_after_a_redirect,
+    after_a_change_the_page_says_what_was_done_to_which_object,
+    a_refused_field_is_marked_and_explained_beside_it,
+    lists_page_forwards_and_back,
 );
 
 const SESSION: &str = "shequn_session";
+const FLASH: &str = "shequn_flash";
+const NEW_TOKEN: &str = "shequn_new_token";
 
 struct Page {
     status: u16,
     location: Option<String>,
     set_cookie: Vec<String>,
+    cache_control: Option<String>,
     html: String,
 }
 
 impl Page {
-    /// The value this response sets for the session cookie, if any.
-    fn session(&self) -> Option<String> {
+    /// The value this response sets for cookie `name` ("" when it clears it), if any.
+    fn cookie(&self, name: &str) -> Option<String> {
         self.set_cookie.iter().find_map(|c| {
             let (pair, _) = c.split_once(';').unwrap_or((c, ""));
-            pair.strip_prefix(&format!("{SESSION}=")).map(str::to_owned)
+            pair.strip_prefix(&format!("{name}=")).map(str::to_owned)
         })
+    }
+
+    /// The whole `Set-Cookie` line for cookie `name`, if any.
+    fn cookie_line(&self, name: &str) -> Option<&str> {
+        self.set_cookie
+            .iter()
+            .map(String::as_str)
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+
+    /// The value this response sets for the session cookie, if any.
+    fn session(&self) -> Option<String> {
+        self.cookie(SESSION)
+    }
+
+    /// The done-message the page shows, if any.
+    fn flash(&self) -> Option<&str> {
+        let open = r#"<p class="flash" id="flash" role="status">"#;
+        let at = self.html.find(open)? + open.len();
+        let rest = &self.html[at..];
+        Some(&rest[..rest.find("</p>")?])
+    }
+
+    /// The address of the link with this id (HTML entities of `&` undone), if any.
+    fn link(&self, id: &str) -> Option<String> {
+        let open = format!(r#"id="{id}" href=""#);
+        let at = self.html.find(&open)? + open.len();
+        let rest = &self.html[at..];
+        Some(
+            rest[..rest.find('"')?]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
     }
 
     /// The CSRF token of the first form on the page.
@@ -92,8 +136,40 @@ async fn fetch(
             .iter()
             .filter_map(|v| v.to_str().ok().map(str::to_owned))
             .collect(),
+        cache_control: res
+            .headers()
+            .get(CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         html: res.text().await.unwrap_or_default(),
     }
+}
+
+/// The page a redirect leads to, fetched as a browser would: with the session and the
+/// cookies the redirect set (a cleared cookie is dropped, a new session replaces the old).
+async fn follow(app: &TestApp, from: &Page, session: &str) -> Page {
+    let to = from.location.as_deref().expect("a redirect");
+    let mut jar: Vec<(String, String)> = vec![(SESSION.to_owned(), session.to_owned())];
+    for line in &from.set_cookie {
+        let pair = line.split(';').next().unwrap_or("");
+        if let Some((name, value)) = pair.split_once('=') {
+            jar.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                jar.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+    let cookies: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    let header = cookies.join("; ");
+    fetch(
+        app,
+        Method::GET,
+        to,
+        None,
+        None,
+        &[(COOKIE.as_str(), &header)],
+    )
+    .await
 }
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> Page {
@@ -244,7 +320,8 @@ async fn forms_without_the_session_csrf_token_change_nothing(app: TestApp) {
         assert_eq!(p.status, 403, "token {bad:?} accepted");
     }
     let missing = post(&app, "/regions", &cookie, &[("name", "西北大区")]).await;
-    assert!((400..500).contains(&missing.status));
+    assert_eq!(missing.status, 403);
+    assert!(missing.html.contains("表单已过期"), "{}", missing.html);
     // Another session's token does not work in this one.
     let other_cookie = session_of(&app, ADMIN).await;
     let other_token = get(&app, "/regions", &other_cookie).await.csrf();
@@ -274,7 +351,11 @@ async fn forms_without_the_session_csrf_token_change_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(ok.status, 303, "{}", ok.html);
-    assert_eq!(ok.location.as_deref(), Some("/regions?done=created"));
+    assert_eq!(ok.location.as_deref(), Some("/regions"));
+    assert_eq!(
+        follow(&app, &ok, &cookie).await.flash(),
+        Some("已新增大区「西北大区」")
+    );
     assert!(
         regions_seen_by_admin(&app)
             .await
@@ -407,6 +488,13 @@ async fn changing_the_password_ends_every_other_session(app: TestApp) {
     )
     .await;
     assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.html.contains(
+            r#"<small class="field-error" id="current_password-error">当前密码不正确</small>"#
+        ),
+        "{}",
+        wrong.html
+    );
     assert!(signed_in(&app, &other_device).await);
 
     let changed = post(
@@ -421,10 +509,14 @@ async fn changing_the_password_ends_every_other_session(app: TestApp) {
     )
     .await;
     assert_eq!(changed.status, 303, "{}", changed.html);
-    assert_eq!(changed.location.as_deref(), Some("/account?done=password"));
+    assert_eq!(changed.location.as_deref(), Some("/account"));
     let fresh = changed
         .session()
         .expect("this browser gets a fresh session");
+    assert_eq!(
+        follow(&app, &changed, &fresh).await.flash(),
+        Some("密码已修改，其他会话已退出")
+    );
     assert_ne!(fresh, mine);
     assert!(!signed_in(&app, &mine).await);
     assert!(
@@ -571,6 +663,11 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
     )
     .await;
     assert_eq!(bad.status, 422, "more than 365 days is refused on the form");
+    assert!(
+        bad.html.contains(r#"id="expires_in_days-error""#),
+        "beside its field: {}",
+        bad.html
+    );
     let made = post(
         &app,
         "/account/tokens",
@@ -582,10 +679,18 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
         ],
     )
     .await;
-    assert_eq!(made.status, 201, "{}", made.html);
-    let at = made.html.find("shq_").expect("the new token is shown");
-    let secret = format!("shq_{}", &made.html[at + 4..at + 4 + 64]);
+    assert_eq!(made.status, 303, "post/redirect/get: {}", made.html);
+    let secret = made
+        .cookie(NEW_TOKEN)
+        .expect("the secret crosses the redirect");
     assert_eq!(secret.len(), 68);
+    assert!(
+        follow(&app, &made, &cookie)
+            .await
+            .html
+            .contains(&format!(r#"<code id="new-token">{secret}</code>"#)),
+        "and is shown on the page it leads to"
+    );
     let me = app.me(&secret).await;
     assert_eq!(me["staff"]["email"], SH001_MANAGER);
     // Shown once: the list page no longer carries it.
@@ -614,6 +719,10 @@ async fn api_tokens_are_made_shown_once_and_revoked_from_the_console(app: TestAp
     )
     .await;
     assert_eq!(revoked.status, 303);
+    assert_eq!(
+        follow(&app, &revoked, &cookie).await.flash(),
+        Some("已吊销令牌「ERP 同步」")
+    );
     app.get(&secret, "/api/v1/me")
         .await
         .assert_problem(401, "unauthorized");
@@ -696,8 +805,9 @@ async fn an_admin_renames_and_deactivates_a_region_from_the_console(app: TestApp
     .await;
     assert_eq!(refused.status, 422);
     assert!(
-        refused.html.contains("家营业中的门店，请先停用或移走"),
-        "the reason is shown in Chinese: {}",
+        refused.html.contains("家营业中的门店，请先停用或移走")
+            && refused.html.contains(r#"id="form-error""#),
+        "the reason is shown above the list (the rows share their inputs' names), in Chinese: {}",
         refused.html
     );
     assert_eq!(
@@ -744,7 +854,14 @@ async fn the_home_page_shows_the_scope_figures_and_latest_events(app: TestApp) {
     .await
     .expect(200);
     let home = get(&app, "/", &cookie).await;
-    assert!(home.html.contains("recent-events") && home.html.contains("store.updated"));
+    assert!(
+        home.html.contains("recent-events")
+            && home.html.contains("上海南京西路店（SH-001）")
+            && home.html.contains("地址改为上海市静安区南京西路 1 号")
+            && !home.html.contains("store.updated"),
+        "the latest events read as sentences: {}",
+        home.html
+    );
     let guide = session_of(&app, GUIDE01).await;
     let home = get(&app, "/", &guide).await;
     assert!(home.html.contains(r#"id="count-stores">1<"#));
@@ -874,6 +991,10 @@ async fn create_forms_open_from_their_button_and_again_after_a_refusal(app: Test
         "{}",
         refused.html
     );
+    assert!(
+        !refused.html.contains(r#"id="form-error""#),
+        "a field's error is shown beside it, not above the page"
+    );
 }
 
 /// A page that is not found, or a form whose object is gone, keeps the console around
@@ -899,5 +1020,514 @@ async fn error_pages_keep_the_navigation(app: TestApp) {
     assert!(
         gone.html
             .contains(r#"id="nav-regions" href="/regions" class="current""#)
+    );
+}
+
+/// Every form action the templates post to, with `{{ … }}` parts as `{id}`: the console's
+/// state-changing routes, found where a new one is added.
+fn posted_actions() -> std::collections::BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    let mut actions = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("the templates directory") {
+        let path = entry.expect("a template").path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).expect("a readable template");
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(r#"method="post" action=""#) {
+            rest = &rest[at + r#"method="post" action=""#.len()..];
+            let action = &rest[..rest.find('"').expect("the end of the action")];
+            let mut route = String::new();
+            let mut tail = action;
+            while let Some(open) = tail.find("{{") {
+                route.push_str(&tail[..open]);
+                route.push_str("{id}");
+                let close = tail[open..].find("}}").expect("a closed expression");
+                tail = &tail[open + close + 2..];
+            }
+            route.push_str(tail);
+            actions.insert(route);
+        }
+    }
+    actions
+}
+
+/// The CSRF check is one middleware on the whole console: every form the templates post,
+/// sent without the session's token or with a wrong one, is refused and changes nothing.
+async fn every_console_form_refuses_a_missing_or_wrong_csrf_token(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let api = app.login(ADMIN).await;
+    let login_token = app
+        .list_all(&api, "/api/v1/tokens")
+        .await
+        .iter()
+        .find(|t| t["revoked_at"].is_null())
+        .map(id)
+        .expect("the API login's token");
+    let actions = posted_actions();
+    for known in [
+        "/login",
+        "/logout",
+        "/regions",
+        "/regions/{id}",
+        "/stores",
+        "/stores/{id}",
+        "/staff",
+        "/staff/{id}",
+        "/staff/{id}/password",
+        "/account/password",
+        "/account/tokens",
+        "/account/tokens/{id}/revoke",
+    ] {
+        assert!(actions.contains(known), "{known} not found in {actions:?}");
+    }
+    let region = demo.region(EAST).to_string();
+    let store = demo.store("SH-001").to_string();
+    // Every field any of these forms reads, valid, so only the token is missing.
+    let fields: [(&str, &str); 12] = [
+        ("name", "改了名"),
+        ("code", "CSRF-1"),
+        ("address", "改了地址"),
+        ("region_id", region.as_str()),
+        ("store_id", store.as_str()),
+        ("email", "csrf@demo.shequn.test"),
+        ("display_name", "改了名"),
+        ("role", "shop_guide"),
+        ("password", "csrf-password-2026"),
+        ("current_password", DEMO_PASSWORD),
+        ("new_password", "csrf-password-2026"),
+        ("expires_in_days", "30"),
+    ];
+    for action in actions.iter().filter(|a| *a != "/login") {
+        let id = match action.split('/').nth(1) {
+            Some("regions") => demo.region(NORTH),
+            Some("stores") => demo.store("SH-001"),
+            Some("staff") => demo.staff(GUIDE01),
+            _ => login_token,
+        };
+        let path = action.replace("{id}", &id.to_string());
+        let missing = post(&app, &path, &cookie, &fields).await;
+        assert_eq!(missing.status, 403, "POST {path} without a token");
+        let mut wrong = fields.to_vec();
+        wrong.push(("_csrf", "not-the-token"));
+        assert_eq!(
+            post(&app, &path, &cookie, &wrong).await.status,
+            403,
+            "POST {path} with a wrong token"
+        );
+        // No session: the login page, as for any page.
+        let anonymous = fetch(&app, Method::POST, &path, None, Some(&fields), &[]).await;
+        assert_eq!(anonymous.status, 303, "POST {path} without a session");
+        assert!(
+            anonymous
+                .location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/login?next=")),
+            "POST {path} without a session"
+        );
+    }
+    // Nothing changed.
+    assert!(signed_in(&app, &cookie).await, "not signed out");
+    let admin = &demo.admin;
+    let region = app
+        .get(admin, &format!("/api/v1/regions/{}", demo.region(NORTH)))
+        .await
+        .expect(200);
+    assert_eq!(region["name"], NORTH);
+    assert!(
+        !app.list_all(admin, "/api/v1/regions")
+            .await
+            .iter()
+            .any(|r| r["name"] == "改了名")
+    );
+    let sh001 = app
+        .get(admin, &format!("/api/v1/stores/{}", demo.store("SH-001")))
+        .await
+        .expect(200);
+    assert_eq!(sh001["name"], "上海南京西路店");
+    assert_eq!(sh001["active"], true);
+    let guide = app
+        .get(admin, &format!("/api/v1/staff/{}", demo.staff(GUIDE01)))
+        .await
+        .expect(200);
+    assert_eq!(guide["display_name"], "王芳");
+    assert!(
+        !app.list_all(admin, "/api/v1/stores")
+            .await
+            .iter()
+            .any(|s| s["code"] == "CSRF-1")
+    );
+    assert!(
+        !app.list_all(admin, "/api/v1/staff")
+            .await
+            .iter()
+            .any(|m| m["email"] == "csrf@demo.shequn.test")
+    );
+    app.try_login(ADMIN, DEMO_PASSWORD).await.assert_status(200);
+    app.try_login(GUIDE01, DEMO_PASSWORD)
+        .await
+        .assert_status(200);
+    app.get(&api, "/api/v1/me").await.assert_status(200);
+    assert!(
+        !app.list_all(&api, "/api/v1/tokens")
+            .await
+            .iter()
+            .any(|t| t["name"] == "改了名")
+    );
+    // And with the token the same form goes through.
+    let csrf = get(&app, "/regions", &cookie).await.csrf();
+    let mut with_token = fields.to_vec();
+    with_token.push(("_csrf", &csrf));
+    assert_eq!(
+        post(&app, "/regions", &cookie, &with_token).await.status,
+        303
+    );
+}
+
+/// Every console page says `Cache-Control: no-store`, so Back after signing out shows no
+/// copy of a page; the style sheet, not a page, may be cached.
+async fn console_pages_are_never_stored_by_the_browser(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let pages = [
+        "/".to_owned(),
+        "/regions".to_owned(),
+        "/stores".to_owned(),
+        format!("/stores/{}", demo.store("SH-001")),
+        "/staff".to_owned(),
+        format!("/staff/{}", demo.staff(GUIDE01)),
+        "/audit".to_owned(),
+        "/account".to_owned(),
+        "/account/tokens".to_owned(),
+        format!("/stores/{NO_SUCH_ID}"),
+        "/no/such/page".to_owned(),
+    ];
+    for path in &pages {
+        let p = get(&app, path, &cookie).await;
+        assert_eq!(p.cache_control.as_deref(), Some("no-store"), "GET {path}");
+    }
+    let csrf = get(&app, "/regions", &cookie).await.csrf();
+    let refused = post(&app, "/regions", &cookie, &[("_csrf", &csrf), ("name", "")]).await;
+    assert_eq!(refused.cache_control.as_deref(), Some("no-store"));
+    let login = fetch(&app, Method::GET, "/login", None, None, &[]).await;
+    assert_eq!(login.cache_control.as_deref(), Some("no-store"));
+    let out = post(&app, "/logout", &cookie, &[("_csrf", &csrf)]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.cache_control.as_deref(), Some("no-store"));
+    // What Back would fetch again after signing out: the login page, not the list.
+    let back = get(&app, "/stores", &cookie).await;
+    assert_eq!(back.status, 303);
+    assert_eq!(back.cache_control.as_deref(), Some("no-store"));
+    let css = fetch(&app, Method::GET, "/static/console.css", None, None, &[]).await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.cache_control, None);
+}
+
+/// Creating a token redirects (post/redirect/get): the secret crosses the redirect in a
+/// short-lived cookie sent only to the token list, which shows it once and clears it; a
+/// reload shows no secret and creates nothing.
+async fn a_new_token_is_shown_once_after_a_redirect(app: TestApp) {
+    let cookie = session_of(&app, SH001_MANAGER).await;
+    let csrf = get(&app, "/account/tokens", &cookie).await.csrf();
+    let made = post(
+        &app,
+        "/account/tokens",
+        &cookie,
+        &[
+            ("_csrf", &csrf),
+            ("name", "收银同步"),
+            ("expires_in_days", "30"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, 303, "{}", made.html);
+    assert_eq!(made.location.as_deref(), Some("/account/tokens"));
+    assert!(
+        !made.html.contains("shq_"),
+        "the answer to the POST has no secret"
+    );
+    let line = made
+        .cookie_line(NEW_TOKEN)
+        .expect("the secret crosses the redirect in a cookie");
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/account/tokens",
+        "Max-Age=60",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    assert!(!line.contains("Secure"), "plain HTTP in tests: {line}");
+    let secret = made.cookie(NEW_TOKEN).expect("a secret");
+    assert!(secret.starts_with("shq_") && secret.len() == 68, "{secret}");
+
+    let shown = follow(&app, &made, &cookie).await;
+    assert_eq!(shown.status, 200);
+    assert!(
+        shown
+            .html
+            .contains(&format!(r#"<code id="new-token">{secret}</code>"#)),
+        "{}",
+        shown.html
+    );
+    assert_eq!(shown.flash(), Some("已创建令牌「收银同步」"));
+    let cleared = shown.cookie_line(NEW_TOKEN).expect("the cookie is cleared");
+    assert!(
+        cleared.starts_with(&format!("{NEW_TOKEN}=;"))
+            && cleared.contains("Max-Age=0")
+            && cleared.contains("Path=/account/tokens"),
+        "{cleared}"
+    );
+    assert!(
+        shown
+            .cookie_line(FLASH)
+            .is_some_and(|l| l.contains("Max-Age=0")),
+        "the message is shown once too"
+    );
+
+    // Reloading (the browser has dropped the cookies) shows no secret and creates nothing.
+    for _ in 0..2 {
+        let again = get(&app, "/account/tokens", &cookie).await;
+        assert_eq!(again.status, 200);
+        assert!(!again.html.contains(&secret) && !again.html.contains(r#"id="new-token""#));
+        assert_eq!(again.flash(), None);
+    }
+    let api = app.login(SH001_MANAGER).await;
+    let made_here = app
+        .list_all(&api, "/api/v1/tokens")
+        .await
+        .iter()
+        .filter(|t| t["name"] == "收银同步")
+        .count();
+    assert_eq!(made_here, 1, "one token, however often the page is loaded");
+    assert_eq!(app.me(&secret).await["staff"]["email"], SH001_MANAGER);
+    // The secret is stored nowhere: only its hash.
+    assert!(
+        !app.stored_strings("SELECT token_hash FROM api_tokens")
+            .await
+            .contains(&secret)
+    );
+    // A cookie that is not a token is not shown.
+    let forged = fetch(
+        &app,
+        Method::GET,
+        "/account/tokens",
+        None,
+        None,
+        &[(
+            COOKIE.as_str(),
+            &format!("{SESSION}={cookie}; {NEW_TOKEN}=<b>hi</b>"),
+        )],
+    )
+    .await;
+    assert_eq!(forged.status, 200);
+    assert!(!forged.html.contains(r#"id="new-token""#));
+}
+
+/// After a change the browser is redirected to a page that says, once, what was done to
+/// which object, in the language of the page the change was made from.
+async fn after_a_change_the_page_says_what_was_done_to_which_object(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let path = format!("/stores/{}", demo.store("SH-001"));
+    let csrf = get(&app, &path, &cookie).await.csrf();
+    let closed = post(
+        &app,
+        &path,
+        &cookie,
+        &[("_csrf", &csrf), ("active", "false")],
+    )
+    .await;
+    assert_eq!(closed.status, 303);
+    assert_eq!(closed.location.as_deref(), Some(path.as_str()));
+    let line = closed
+        .cookie_line(FLASH)
+        .expect("the message crosses the redirect in a cookie");
+    assert!(
+        line.contains("HttpOnly")
+            && line.contains("SameSite=Strict")
+            && line.contains("Max-Age=60"),
+        "{line}"
+    );
+    let page = follow(&app, &closed, &cookie).await;
+    assert_eq!(page.flash(), Some("已停用门店 上海南京西路店（SH-001）"));
+    assert!(
+        page.cookie_line(FLASH)
+            .is_some_and(|l| l.contains("Max-Age=0")),
+        "shown once"
+    );
+    assert_eq!(get(&app, &path, &cookie).await.flash(), None);
+
+    let reopened = fetch(
+        &app,
+        Method::POST,
+        &path,
+        Some(&cookie),
+        Some(&[("_csrf", &csrf), ("active", "true")]),
+        &[(ACCEPT_LANGUAGE.as_str(), "en")],
+    )
+    .await;
+    assert_eq!(
+        follow(&app, &reopened, &cookie).await.flash(),
+        Some("Store 上海南京西路店 (SH-001) reopened")
+    );
+
+    let member = format!("/staff/{}", demo.staff(GUIDE01));
+    let reset = post(
+        &app,
+        &format!("{member}/password"),
+        &cookie,
+        &[("_csrf", &csrf), ("new_password", "a-fresh-password-2026")],
+    )
+    .await;
+    assert_eq!(
+        follow(&app, &reset, &cookie).await.flash(),
+        Some("已重置 王芳（guide01@demo.shequn.test）的密码，其会话与令牌已失效")
+    );
+    let off = post(
+        &app,
+        &member,
+        &cookie,
+        &[("_csrf", &csrf), ("active", "false")],
+    )
+    .await;
+    assert_eq!(
+        follow(&app, &off, &cookie).await.flash(),
+        Some("已停用员工 王芳（guide01@demo.shequn.test）")
+    );
+
+    let created = post(
+        &app,
+        "/regions",
+        &cookie,
+        &[("_csrf", &csrf), ("name", "西北大区")],
+    )
+    .await;
+    assert_eq!(created.status, 303);
+    let list = follow(&app, &created, &cookie).await;
+    assert_eq!(list.flash(), Some("已新增大区「西北大区」"));
+    let region = app
+        .list_all(&demo.admin, "/api/v1/regions")
+        .await
+        .iter()
+        .find(|r| r["name"] == "西北大区")
+        .map(id)
+        .expect("the new region");
+    let off = post(
+        &app,
+        &format!("/regions/{region}"),
+        &cookie,
+        &[("_csrf", &csrf), ("active", "false")],
+    )
+    .await;
+    assert_eq!(
+        follow(&app, &off, &cookie).await.flash(),
+        Some("已停用大区「西北大区」")
+    );
+
+    // A message is text, never markup, whatever the cookie holds.
+    let forged = fetch(
+        &app,
+        Method::GET,
+        "/",
+        None,
+        None,
+        &[(
+            COOKIE.as_str(),
+            &format!("{SESSION}={cookie}; {FLASH}=%3Cb%3Ehi%3C%2Fb%3E"),
+        )],
+    )
+    .await;
+    assert!(forged.flash().is_some_and(|f| f.contains("hi")));
+    assert!(!forged.html.contains("<b>hi</b>"));
+}
+
+/// A refused value is marked on its own input (`aria-invalid`, the red border) with the
+/// message under it in the page's language, and the form keeps what was typed.
+async fn a_refused_field_is_marked_and_explained_beside_it(app: TestApp) {
+    let demo = app.demo().await;
+    let cookie = session_of(&app, ADMIN).await;
+    let csrf = get(&app, "/stores", &cookie).await.csrf();
+    let region = demo.region(EAST).to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("region_id", region.as_str()),
+        ("code", "SH-001"),
+        ("name", "重复编码店"),
+        ("address", ""),
+    ];
+    let zh = post(&app, "/stores", &cookie, &form).await;
+    assert_eq!(zh.status, 422);
+    assert!(
+        zh.html.contains(r#"<label class="field invalid">"#)
+            && zh.html.contains(r#"name="code" value="SH-001""#)
+            && zh
+                .html
+                .contains(r#"aria-invalid="true" aria-describedby="code-error""#)
+            && zh.html.contains(
+                r#"<small class="field-error" id="code-error">已有编码相同的门店，请换一个</small>"#
+            ),
+        "{}",
+        zh.html
+    );
+    assert!(
+        !zh.html
+            .contains(r#"name="name" value="重复编码店" maxlength=100 required aria-invalid"#),
+        "only the input at fault is marked"
+    );
+    let en = fetch(
+        &app,
+        Method::POST,
+        "/stores",
+        Some(&cookie),
+        Some(&form),
+        &[(ACCEPT_LANGUAGE.as_str(), "en")],
+    )
+    .await;
+    assert!(
+        en.html
+            .contains("Another store already has this code; choose another"),
+        "{}",
+        en.html
+    );
+    // On an edit form too: the store page keeps the typed name and marks it.
+    let store = format!("/stores/{}", demo.store("HZ-001"));
+    let edit = post(
+        &app,
+        &store,
+        &cookie,
+        &[
+            ("_csrf", csrf.as_str()),
+            ("code", "SH-001"),
+            ("name", "改名店"),
+            ("address", ""),
+        ],
+    )
+    .await;
+    assert_eq!(edit.status, 422);
+    assert!(
+        edit.html.contains(r#"id="code-error""#) && edit.html.contains(r#"value="改名店""#),
+        "{}",
+        edit.html
+    );
+}
+
+/// A list longer than a page links to the next page, and from there back (the cursors of
+/// the pages before travel in the address).
+async fn lists_page_forwards_and_back(app: TestApp) {
+    let cookie = session_of(&app, ADMIN).await;
+    let first = get(&app, "/staff", &cookie).await; // 56 demo staff, 50 a page
+    assert_eq!(first.link("page-prev"), None);
+    let next = first.link("page-next").expect("a next page");
+    assert!(next.starts_with("/staff?cursor="), "{next}");
+    let second = get(&app, &next, &cookie).await;
+    assert_eq!(second.status, 200);
+    assert_eq!(second.link("page-prev").as_deref(), Some("/staff"));
+    assert_eq!(second.link("page-next"), None);
+    assert!(
+        !first.html.contains("history.back"),
+        "a real link, not the browser's history"
     );
 }
