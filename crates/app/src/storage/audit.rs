@@ -7,7 +7,7 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError};
+use super::sql::{Row, StoreError, take_total};
 use super::{regions, stores};
 
 /// One event of the operation log, as read (with the actor's name joined in).
@@ -145,16 +145,18 @@ pub async fn list(
     store: Option<StoreId>,
     before: Cursor,
     limit: PageSize,
-) -> Result<Vec<AuditRow>, StoreError> {
-    let rows = tx
+) -> Result<(Vec<AuditRow>, Option<i64>), StoreError> {
+    let mut rows = tx
         .query(
-            "SELECT a.id, a.at, a.actor_staff_id, s.display_name AS actor_name, a.action, a.subject_type,
-                    a.subject_id, a.region_id, a.store_id, a.detail
-             FROM audit_events a
-             LEFT JOIN staff s ON s.brand_id = a.brand_id AND s.id = a.actor_staff_id
-             WHERE a.brand_id = $1 AND ($2 = 0 OR a.id < $2)
-               AND ($3 IS NULL OR a.region_id = $3) AND ($4 IS NULL OR a.store_id = $4)
-             ORDER BY a.id DESC LIMIT $5",
+            "SELECT * FROM (
+               SELECT a.id, a.at, a.actor_staff_id, s.display_name AS actor_name, a.action,
+                      a.subject_type, a.subject_id, a.region_id, a.store_id, a.detail,
+                      COUNT(*) OVER () AS listed
+               FROM audit_events a
+               LEFT JOIN staff s ON s.brand_id = a.brand_id AND s.id = a.actor_staff_id
+               WHERE a.brand_id = $1
+                 AND ($3 IS NULL OR a.region_id = $3) AND ($4 IS NULL OR a.store_id = $4)
+             ) AS matching WHERE ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $5",
             &params![brand, before.0, region, store, i64::from(limit.get())],
         )
         .await?;
@@ -162,5 +164,6 @@ pub async fn list(
         rows.len() <= limit.get() as usize,
         "a page longer than its size"
     );
-    rows.iter().map(audit_row).collect()
+    let total = take_total(&mut rows)?;
+    Ok((rows.iter().map(audit_row).collect::<Result<_, _>>()?, total))
 }

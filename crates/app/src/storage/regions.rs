@@ -3,7 +3,7 @@
 use shequn_domain::{BrandId, Cursor, Name, PageSize, Region, RegionId};
 
 use super::db::Tx;
-use super::sql::{Row, StoreError};
+use super::sql::{Row, StoreError, take_total};
 
 const COLUMNS: &str = "id, name, active, created_at, updated_at";
 
@@ -43,24 +43,26 @@ pub async fn get(tx: &mut Tx, brand: BrandId, id: RegionId) -> Result<Option<Reg
         .transpose()
 }
 
-/// Regions of the brand after `after`, in id order; `only` narrows to one region.
+/// Regions of the brand after `after`, in id order; `only` narrows to one region. Also
+/// the number of regions matching, over all pages (None for an empty page).
 pub async fn list(
     tx: &mut Tx,
     brand: BrandId,
     only: Option<RegionId>,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<Region>, StoreError> {
+) -> Result<(Vec<Region>, Option<i64>), StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM regions
-         WHERE brand_id = $1 AND id > $2 AND ($3 IS NULL OR id = $3)
-         ORDER BY id LIMIT $4"
+        "SELECT * FROM (
+           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM regions
+           WHERE brand_id = $1 AND ($3 IS NULL OR id = $3)
+         ) AS matching WHERE id > $2 ORDER BY id LIMIT $4"
     );
-    tx.query(&sql, &params![brand, after.0, only, i64::from(limit.get())])
-        .await?
-        .iter()
-        .map(region)
-        .collect()
+    let mut rows = tx
+        .query(&sql, &params![brand, after.0, only, i64::from(limit.get())])
+        .await?;
+    let total = take_total(&mut rows)?;
+    Ok((rows.iter().map(region).collect::<Result<_, _>>()?, total))
 }
 
 pub async fn update(

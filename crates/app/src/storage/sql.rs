@@ -101,6 +101,22 @@ impl Row {
     }
 }
 
+/// Takes off the total that a counted list query puts last on every row
+/// (`COUNT(*) OVER ()` over the rows matching the filter, before the cursor and the
+/// limit). None when the page is empty.
+pub fn take_total(rows: &mut [Row]) -> Result<Option<i64>, StoreError> {
+    let mut total = None;
+    for r in rows.iter_mut() {
+        let cell =
+            r.0.pop()
+                .ok_or_else(|| StoreError::Decode("a counted row without its total".into()))?;
+        total = Some(
+            i64::from_cell(&cell).ok_or_else(|| StoreError::Decode(format!("total: {cell:?}")))?,
+        );
+    }
+    Ok(total)
+}
+
 /// Conversion of a [`Cell`] into a Rust value.
 pub trait FromCell: Sized {
     fn from_cell(c: &Cell) -> Option<Self>;

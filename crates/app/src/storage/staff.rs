@@ -9,7 +9,7 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError};
+use super::sql::{Row, StoreError, take_total};
 
 /// The columns [`member`] decodes, in its order; `s` is staff, `st` the joined store.
 const COLUMNS: &str = "s.id, s.brand_id, s.email, s.display_name, s.role, s.region_id, \
@@ -139,32 +139,33 @@ pub async fn list(
     search: Option<&SearchText>,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<StaffMember>, StoreError> {
+) -> Result<(Vec<StaffMember>, Option<i64>), StoreError> {
     // Emails are stored lower-case; names are matched as typed.
     let sql = format!(
-        "SELECT {COLUMNS} {FROM}
-         WHERE s.brand_id = $1 AND s.id > $2
-           AND ($3 IS NULL OR s.region_id = $3 OR st.region_id = $3)
-           AND ($4 IS NULL OR s.store_id = $4)
-           AND ($6 IS NULL OR s.email LIKE LOWER($6) ESCAPE '\\' OR LOWER(s.display_name) LIKE LOWER($6) ESCAPE '\\')
-         ORDER BY s.id LIMIT $5"
+        "SELECT * FROM (
+           SELECT {COLUMNS}, COUNT(*) OVER () AS listed {FROM}
+           WHERE s.brand_id = $1
+             AND ($3 IS NULL OR s.region_id = $3 OR st.region_id = $3)
+             AND ($4 IS NULL OR s.store_id = $4)
+             AND ($6 IS NULL OR s.email LIKE LOWER($6) ESCAPE '\\' OR LOWER(s.display_name) LIKE LOWER($6) ESCAPE '\\')
+         ) AS matching WHERE id > $2 ORDER BY id LIMIT $5"
     );
     let pattern = search.map(SearchText::like_pattern);
-    tx.query(
-        &sql,
-        &params![
-            brand,
-            after.0,
-            region,
-            store,
-            i64::from(limit.get()),
-            pattern.as_deref()
-        ],
-    )
-    .await?
-    .iter()
-    .map(member)
-    .collect()
+    let mut rows = tx
+        .query(
+            &sql,
+            &params![
+                brand,
+                after.0,
+                region,
+                store,
+                i64::from(limit.get()),
+                pattern.as_deref()
+            ],
+        )
+        .await?;
+    let total = take_total(&mut rows)?;
+    Ok((rows.iter().map(member).collect::<Result<_, _>>()?, total))
 }
 
 pub struct StaffChange<'a> {

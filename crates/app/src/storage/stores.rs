@@ -5,7 +5,7 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError};
+use super::sql::{Row, StoreError, take_total};
 
 const COLUMNS: &str = "id, region_id, code, name, address, active, created_at, updated_at";
 
@@ -84,17 +84,18 @@ pub async fn list(
     search: Option<&SearchText>,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<Store>, StoreError> {
+) -> Result<(Vec<Store>, Option<i64>), StoreError> {
     // Codes are stored upper-case; names are matched as typed (Chinese has no case).
     let sql = format!(
-        "SELECT {COLUMNS} FROM stores
-         WHERE brand_id = $1 AND id > $2
-           AND ($3 IS NULL OR region_id = $3) AND ($4 IS NULL OR id = $4)
-           AND ($6 IS NULL OR code LIKE UPPER($6) ESCAPE '\\' OR LOWER(name) LIKE LOWER($6) ESCAPE '\\')
-         ORDER BY id LIMIT $5"
+        "SELECT * FROM (
+           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM stores
+           WHERE brand_id = $1
+             AND ($3 IS NULL OR region_id = $3) AND ($4 IS NULL OR id = $4)
+             AND ($6 IS NULL OR code LIKE UPPER($6) ESCAPE '\\' OR LOWER(name) LIKE LOWER($6) ESCAPE '\\')
+         ) AS matching WHERE id > $2 ORDER BY id LIMIT $5"
     );
     let pattern = search.map(SearchText::like_pattern);
-    let rows = tx
+    let mut rows = tx
         .query(
             &sql,
             &params![
@@ -111,7 +112,8 @@ pub async fn list(
         rows.len() <= limit.get() as usize,
         "a page longer than its size"
     );
-    rows.iter().map(store).collect()
+    let total = take_total(&mut rows)?;
+    Ok((rows.iter().map(store).collect::<Result<_, _>>()?, total))
 }
 
 pub async fn update(

@@ -3,7 +3,7 @@
 use shequn_domain::{ApiToken, BrandId, Cursor, PageSize, StaffId, TokenId};
 
 use super::db::Tx;
-use super::sql::{Row, StoreError};
+use super::sql::{Row, StoreError, take_total};
 
 /// The columns [`token`] decodes, in its order.
 const COLUMNS: &str = "id, staff_id, name, created_at, expires_at, revoked_at";
@@ -78,19 +78,21 @@ pub async fn list(
     staff: StaffId,
     after: Cursor,
     limit: PageSize,
-) -> Result<Vec<ApiToken>, StoreError> {
+) -> Result<(Vec<ApiToken>, Option<i64>), StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM api_tokens
-         WHERE brand_id = $1 AND staff_id = $2 AND id > $3 ORDER BY id LIMIT $4"
+        "SELECT * FROM (
+           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM api_tokens
+           WHERE brand_id = $1 AND staff_id = $2
+         ) AS matching WHERE id > $3 ORDER BY id LIMIT $4"
     );
-    tx.query(
-        &sql,
-        &params![brand, staff, after.0, i64::from(limit.get())],
-    )
-    .await?
-    .iter()
-    .map(token)
-    .collect()
+    let mut rows = tx
+        .query(
+            &sql,
+            &params![brand, staff, after.0, i64::from(limit.get())],
+        )
+        .await?;
+    let total = take_total(&mut rows)?;
+    Ok((rows.iter().map(token).collect::<Result<_, _>>()?, total))
 }
 
 pub async fn revoke(

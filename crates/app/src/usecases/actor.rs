@@ -26,6 +26,7 @@ pub fn actor_of(m: &StaffMember) -> Result<Actor, AppError> {
 }
 
 /// The active staff member `id` of `brand`, as an actor; None when absent or deactivated.
+#[tracing::instrument(level = "debug", skip_all, fields(target = %id))]
 pub async fn load(
     tx: &mut Tx,
     brand: BrandId,

@@ -9,6 +9,7 @@ use crate::{AppError, Db};
 
 /// Brand admins see the brand's log; region and store managers see their scope's; shop
 /// guides manage nothing and see no log.
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -30,5 +31,5 @@ pub async fn list(
             Box::pin(async move { Ok(audit::list(tx, brand, region, store, before, size).await?) })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, |r| r.id))
+    Ok(Page::from_rows(rows, size, before.0 == 0, |r| r.id))
 }

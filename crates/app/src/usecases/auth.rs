@@ -21,6 +21,7 @@ const SESSION_TOUCH_EVERY_MS: i64 = 60 * 1000;
 /// several brands: the password picks the account; if it opens more than one, `brand`
 /// (a slug) must say which, and the error lists the candidates to the one who knows the
 /// password.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_credentials(
     db: &Db,
     email: &str,
@@ -128,6 +129,7 @@ pub struct SessionInfo {
 /// Looks the session up in a read. Writes only when the session must go (idle, or its
 /// staff member gone or deactivated) or when `last_seen_at` is more than
 /// [`SESSION_TOUCH_EVERY_MS`] old: at most one small write a minute per session.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolve_session(db: &Db, id: &str) -> Result<Option<SessionInfo>, AppError> {
     let now = now_ms();
     let id_hash = hash_secret(id);

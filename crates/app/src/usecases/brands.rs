@@ -12,6 +12,7 @@ use crate::storage::orgs;
 use crate::storage::staff::{self, NewStaff};
 use crate::{AppError, Db};
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn current(db: &Db, actor: &Actor) -> Result<Brand, AppError> {
     let brand = actor.brand;
     db.read(move |tx| {
@@ -94,6 +95,7 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, Staff
 }
 
 /// Every brand, for operators (`shequn brand list`); not reachable over HTTP.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_all(db: &Db) -> Result<Vec<Brand>, AppError> {
     db.read(|tx| Box::pin(async move { Ok(orgs::list(tx).await?) }))
         .await

@@ -12,6 +12,7 @@ pub struct Counts {
     pub staff: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn counts(db: &Db, actor: &Actor) -> Result<Counts, AppError> {
     let (region, store) = match actor.list_filter() {
         ScopeFilter::Brand => (None, None),

@@ -62,6 +62,7 @@ fn parse<T>(r: Result<T, shequn_domain::DomainError>) -> Result<T, AppError> {
 }
 
 /// Seeds the demo brands unless the `demo` brand exists. Returns whether it seeded.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn seed(db: &Db) -> Result<bool, AppError> {
     let exists = db
         .read(|tx| Box::pin(async move { Ok(orgs::find_by_slug(tx, "demo").await?.is_some()) }))

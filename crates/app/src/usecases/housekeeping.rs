@@ -8,6 +8,7 @@ use crate::{AppError, Db};
 
 /// Deletes idle sessions and idempotency records past [`idempotency::KEEP_MS`]; returns
 /// how many of each.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sweep(db: &Db) -> Result<(u64, u64), AppError> {
     let now = now_ms();
     db.write(move |tx| {

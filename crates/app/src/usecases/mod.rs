@@ -35,21 +35,45 @@ pub(crate) fn event(
     }
 }
 
-/// A page of rows and the cursor for the next one, if any.
+/// A page of rows, the cursor for the next one if any, and how many rows match in all
+/// (None when the page is empty and there were earlier pages: the count rides on rows).
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    pub total: Option<i64>,
 }
 
 impl<T> Page<T> {
-    /// Builds a page from rows fetched with `LIMIT size`; a full page may have a successor.
-    pub fn from_rows(items: Vec<T>, size: shequn_domain::PageSize, id: impl Fn(&T) -> i64) -> Self {
+    /// Builds a page from rows fetched with `LIMIT size` by a counted list query; a full
+    /// page may have a successor.
+    pub fn from_rows(
+        (items, total): (Vec<T>, Option<i64>),
+        size: shequn_domain::PageSize,
+        first: bool,
+        id: impl Fn(&T) -> i64,
+    ) -> Self {
         let next_cursor = if items.len() == size.get() as usize {
             items.last().map(|r| shequn_domain::Cursor(id(r)).encode())
         } else {
             None
         };
-        Page { items, next_cursor }
+        debug_assert!(total.is_none_or(|t| t >= items.len() as i64));
+        // An empty first page means nothing matches at all.
+        let total = total.or((first && items.is_empty()).then_some(0));
+        Page {
+            items,
+            next_cursor,
+            total,
+        }
+    }
+
+    /// Nothing to show.
+    pub fn empty() -> Self {
+        Page {
+            items: Vec::new(),
+            next_cursor: None,
+            total: Some(0),
+        }
     }
 }

@@ -38,6 +38,7 @@ pub async fn create(db: &Db, actor: &Actor, name: &str) -> Result<Region, AppErr
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -54,9 +55,10 @@ pub async fn list(
             Box::pin(async move { Ok(regions::list(tx, brand, only, after, size).await?) })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, |r| r.id.get()))
+    Ok(Page::from_rows(rows, size, after.0 == 0, |r| r.id.get()))
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
 pub async fn get(db: &Db, actor: &Actor, id: RegionId) -> Result<Region, AppError> {
     let actor = *actor;
     db.read(move |tx| Box::pin(async move { visible(tx, &actor, id).await }))

@@ -136,6 +136,7 @@ fn region_column(p: Placement) -> Option<RegionId> {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -149,10 +150,7 @@ pub async fn list(
         ScopeFilter::Region(r) => (Some(r), store),
         ScopeFilter::Store(s) if store.is_none_or(|q| q == s) => (None, Some(s)),
         ScopeFilter::Store(_) => {
-            return Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            });
+            return Ok(Page::empty());
         }
     };
     let brand = actor.brand;
@@ -164,7 +162,7 @@ pub async fn list(
             })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, |r| r.id.get()))
+    Ok(Page::from_rows(rows, size, after.0 == 0, |r| r.id.get()))
 }
 
 async fn visible(
@@ -183,6 +181,7 @@ async fn visible(
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
 pub async fn get(db: &Db, actor: &Actor, id: StaffId) -> Result<StaffMember, AppError> {
     let actor = *actor;
     db.read(move |tx| Box::pin(async move { Ok(visible(tx, &actor, id).await?.0) }))

@@ -106,6 +106,7 @@ fn list_scope(
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -115,10 +116,7 @@ pub async fn list(
     size: PageSize,
 ) -> Result<Page<Store>, AppError> {
     let Some((region, only)) = list_scope(actor, region) else {
-        return Ok(Page {
-            items: vec![],
-            next_cursor: None,
-        });
+        return Ok(Page::empty());
     };
     let brand = actor.brand;
     let search = search.cloned();
@@ -129,7 +127,7 @@ pub async fn list(
             })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, |s| s.id.get()))
+    Ok(Page::from_rows(rows, size, after.0 == 0, |s| s.id.get()))
 }
 
 async fn visible(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<Store, AppError> {
@@ -139,6 +137,7 @@ async fn visible(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<Store, AppEr
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
 pub async fn get(db: &Db, actor: &Actor, id: StoreId) -> Result<Store, AppError> {
     let actor = *actor;
     db.read(move |tx| Box::pin(async move { visible(tx, &actor, id).await }))

@@ -118,6 +118,7 @@ async fn insert(
 
 /// The actor behind a bearer token, if it is live and its staff member active. A read:
 /// this runs on every API request.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn authenticate(db: &Db, plain: &str) -> Result<Option<(Actor, TokenId)>, AppError> {
     if !plain.starts_with(TOKEN_PREFIX) {
         return Ok(None);
@@ -145,6 +146,7 @@ pub async fn authenticate(db: &Db, plain: &str) -> Result<Option<(Actor, TokenId
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -157,7 +159,7 @@ pub async fn list(
             Box::pin(async move { Ok(tokens::list(tx, brand, staff, after, size).await?) })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, |t| t.id.get()))
+    Ok(Page::from_rows(rows, size, after.0 == 0, |t| t.id.get()))
 }
 
 /// Revokes one of the actor's own tokens; someone else's token is "not found".

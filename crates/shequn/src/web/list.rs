@@ -78,7 +78,7 @@ impl<T> ListPage<T> {
         });
         ListPage {
             items: page.items,
-            total: None,
+            total: page.total,
             next,
             prev,
         }
@@ -115,6 +115,7 @@ mod tests {
         Page {
             items: vec![1],
             next_cursor: next.map(str::to_owned),
+            total: Some(1),
         }
     }
 

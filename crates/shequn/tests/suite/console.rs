@@ -1530,4 +1530,13 @@ async fn lists_page_forwards_and_back(app: TestApp) {
         !first.html.contains("history.back"),
         "a real link, not the browser's history"
     );
+    // Both pages say how many there are in all.
+    for page in [&first, &second] {
+        assert!(
+            page.html
+                .contains(r#"<span class="muted" id="list-total">共 56 条</span>"#),
+            "{}",
+            page.html
+        );
+    }
 }

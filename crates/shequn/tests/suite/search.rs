@@ -9,7 +9,48 @@ use crate::common::*;
 both_engines!(
     stores_are_found_by_part_of_code_or_name_within_scope,
     staff_are_found_by_part_of_name_or_email_within_scope,
+    lists_count_every_matching_row_on_every_page,
 );
+
+async fn lists_count_every_matching_row_on_every_page(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = &demo.admin;
+    let first = app.get(admin, "/api/v1/stores?limit=5").await.expect(200);
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(5));
+    assert_eq!(first["total"], 12, "the total counts every page");
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let second = app
+        .get(admin, &format!("/api/v1/stores?limit=5&cursor={cursor}"))
+        .await
+        .expect(200);
+    assert_eq!(second["total"], 12, "the cursor does not shrink the total");
+    let east = app
+        .get(
+            admin,
+            &format!("/api/v1/stores?region_id={}", demo.region(EAST)),
+        )
+        .await
+        .expect(200);
+    assert_eq!(east["total"], 4, "the total follows the filter");
+    let none = app
+        .get(admin, "/api/v1/stores?q=nothing-like-this")
+        .await
+        .expect(200);
+    assert_eq!(none["total"], 0);
+    // Within the caller's scope: a shop guide sees one store, a region manager its region's staff.
+    let guide = app.login(GUIDE01).await;
+    assert_eq!(
+        app.get(&guide, "/api/v1/stores").await.expect(200)["total"],
+        1
+    );
+    let staff = app.get(admin, "/api/v1/staff?limit=10").await.expect(200);
+    assert_eq!(
+        staff["total"], 56,
+        "1 admin, 3 region managers, 12 store managers, 40 guides"
+    );
+    let regions = app.get(admin, "/api/v1/regions").await.expect(200);
+    assert_eq!(regions["total"], 3);
+}
 
 fn codes(rows: &[Value]) -> Vec<&str> {
     rows.iter()

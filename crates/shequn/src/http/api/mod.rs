@@ -80,6 +80,9 @@ pub struct PageOf<T: ToSchema> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// How many items match the query over all pages (absent on an empty later page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 impl<T: ToSchema> PageOf<T> {
@@ -87,6 +90,7 @@ impl<T: ToSchema> PageOf<T> {
         PageOf {
             items: page.items.into_iter().map(f).collect(),
             next_cursor: page.next_cursor,
+            total: page.total,
         }
     }
 }
