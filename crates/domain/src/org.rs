@@ -65,6 +65,9 @@ pub struct ApiToken {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// The token's first characters (`shq_…`), to tell tokens apart; empty for tokens
+    /// issued before prefixes were kept.
+    pub prefix: String,
 }
 
 impl ApiToken {

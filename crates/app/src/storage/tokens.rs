@@ -6,7 +6,7 @@ use super::db::Tx;
 use super::sql::{Row, StoreError, take_total};
 
 /// The columns [`token`] decodes, in its order.
-const COLUMNS: &str = "id, staff_id, name, created_at, expires_at, revoked_at";
+const COLUMNS: &str = "id, staff_id, name, created_at, expires_at, revoked_at, prefix";
 
 fn token(r: &Row) -> Result<ApiToken, StoreError> {
     Ok(ApiToken {
@@ -16,6 +16,7 @@ fn token(r: &Row) -> Result<ApiToken, StoreError> {
         created_at: r.get(3)?,
         expires_at: r.get(4)?,
         revoked_at: r.get(5)?,
+        prefix: r.get(6)?,
     })
 }
 
@@ -25,16 +26,20 @@ pub async fn insert(
     staff: StaffId,
     name: &str,
     hash: &str,
+    prefix: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<ApiToken, StoreError> {
     let sql = format!(
-        "INSERT INTO api_tokens (brand_id, staff_id, name, token_hash, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO api_tokens (brand_id, staff_id, name, token_hash, prefix, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING {COLUMNS}"
     );
     let r = tx
-        .query_one(&sql, &params![brand, staff, name, hash, now, expires_at])
+        .query_one(
+            &sql,
+            &params![brand, staff, name, hash, prefix, now, expires_at],
+        )
         .await?;
     token(&r)
 }
@@ -52,7 +57,7 @@ pub async fn find_live(
     tx.query_opt(&sql, &params![hash, now])
         .await?
         .as_ref()
-        .map(|r| -> Result<(BrandId, ApiToken), StoreError> { Ok((BrandId(r.get(6)?), token(r)?)) })
+        .map(|r| -> Result<(BrandId, ApiToken), StoreError> { Ok((BrandId(r.get(7)?), token(r)?)) })
         .transpose()
 }
 

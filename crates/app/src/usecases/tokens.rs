@@ -14,6 +14,9 @@ use crate::usecases::{Page, actor, event};
 use crate::{AppError, Db};
 
 pub const TOKEN_PREFIX: &str = "shq_";
+/// How much of a token stays readable in lists: `shq_` and 8 of its random characters
+/// (48 of 256 bits), enough to tell tokens apart, far too few to guess the rest.
+const SHOWN_PREFIX_CHARS: usize = TOKEN_PREFIX.len() + 8;
 pub const MAX_TTL_DAYS: i64 = 365;
 pub const DEFAULT_TTL_DAYS: i64 = 90;
 /// The name of tokens handed out by login (and ended by logout); not audited.
@@ -88,13 +91,15 @@ async fn insert(
 ) -> Result<IssuedToken, AppError> {
     let plain = random_secret(TOKEN_PREFIX);
     let hash = hash_secret(&plain);
+    let prefix: String = plain.chars().take(SHOWN_PREFIX_CHARS).collect();
     let now = now_ms();
     let name = name.to_owned();
     let audited_by = audited_by.copied();
     debug_assert!(audited_by.is_none_or(|a| a.brand == brand && a.staff == staff));
     db.write(move |tx| {
         Box::pin(async move {
-            let token = tokens::insert(tx, brand, staff, &name, &hash, now, now + ttl_ms).await?;
+            let token =
+                tokens::insert(tx, brand, staff, &name, &hash, &prefix, now, now + ttl_ms).await?;
             if let Some(actor) = audited_by {
                 let detail = json!({ "name": token.name });
                 let e = event(

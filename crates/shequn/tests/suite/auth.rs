@@ -161,6 +161,9 @@ async fn api_tokens_can_be_created_listed_and_revoked_by_their_owner_only(app: T
         .expect("the secret, shown once")
         .to_owned();
     assert!(secret.starts_with("shq_"));
+    // Lists show the first characters so people can tell tokens apart, never the rest.
+    let prefix = &secret[..12];
+    assert_eq!(created["prefix"], prefix);
     assert_eq!(created["name"], "ERP sync");
     assert!(created["revoked_at"].is_null());
     let token_id = id(&created);
@@ -177,7 +180,7 @@ async fn api_tokens_can_be_created_listed_and_revoked_by_their_owner_only(app: T
     assert!(
         items
             .iter()
-            .any(|t| id(t) == token_id && t["name"] == "ERP sync")
+            .any(|t| id(t) == token_id && t["name"] == "ERP sync" && t["prefix"] == prefix)
     );
     assert!(items.iter().all(|t| t.get("token").is_none()));
 

@@ -1266,6 +1266,13 @@ async fn a_new_token_is_shown_once_after_a_redirect(app: TestApp) {
     let shown = follow(&app, &made, &cookie).await;
     assert_eq!(shown.status, 200);
     assert!(
+        shown.html.contains(&format!(
+            r#"<code class="token-prefix">{}…</code>"#,
+            &secret[..12]
+        )),
+        "the list tells the token by its first characters"
+    );
+    assert!(
         shown
             .html
             .contains(&format!(r#"<code id="new-token">{secret}</code>"#)),

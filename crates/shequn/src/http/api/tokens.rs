@@ -29,6 +29,8 @@ pub struct TokenOut {
     pub created_at: String,
     pub expires_at: String,
     pub revoked_at: Option<String>,
+    /// The token's first characters, e.g. `shq_AbC12xYz`, to tell tokens apart.
+    pub prefix: String,
 }
 
 impl From<ApiToken> for TokenOut {
@@ -39,6 +41,7 @@ impl From<ApiToken> for TokenOut {
             created_at: rfc3339(r.created_at),
             expires_at: rfc3339(r.expires_at),
             revoked_at: r.revoked_at.map(rfc3339),
+            prefix: r.prefix,
         }
     }
 }

@@ -4,6 +4,8 @@ pub struct Tokens {
     pub title: &'static str,
     /// The token's name, as the form asks for it: what it is for.
     pub name: &'static str,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: &'static str,
     pub expires_in_days: &'static str,
     pub expires: &'static str,
     pub revoke: &'static str,
@@ -21,6 +23,7 @@ pub struct Tokens {
 pub const ZH: Tokens = Tokens {
     title: "API 令牌",
     name: "用途",
+    prefix: "令牌开头",
     expires_in_days: "有效天数（1–365，默认 90）",
     expires: "到期",
     revoke: "吊销",
@@ -37,6 +40,7 @@ pub const ZH: Tokens = Tokens {
 pub const EN: Tokens = Tokens {
     title: "API tokens",
     name: "Purpose",
+    prefix: "Starts with",
     expires_in_days: "Valid for days (1–365, default 90)",
     expires: "Expires",
     revoke: "Revoke",
