@@ -20,15 +20,21 @@ fn token(r: &Row) -> Result<ApiToken, StoreError> {
     })
 }
 
+/// A token to store: its SHA-256, never the token itself.
+pub struct NewToken<'a> {
+    pub staff: StaffId,
+    pub name: &'a str,
+    pub hash: &'a str,
+    /// The first characters, kept readable (see `usecases::tokens`).
+    pub prefix: &'a str,
+    pub expires_at: i64,
+}
+
 pub async fn insert(
     tx: &mut Tx,
     brand: BrandId,
-    staff: StaffId,
-    name: &str,
-    hash: &str,
-    prefix: &str,
+    t: &NewToken<'_>,
     now: i64,
-    expires_at: i64,
 ) -> Result<ApiToken, StoreError> {
     let sql = format!(
         "INSERT INTO api_tokens (brand_id, staff_id, name, token_hash, prefix, created_at, expires_at)
@@ -38,7 +44,7 @@ pub async fn insert(
     let r = tx
         .query_one(
             &sql,
-            &params![brand, staff, name, hash, prefix, now, expires_at],
+            &params![brand, t.staff, t.name, t.hash, t.prefix, now, t.expires_at],
         )
         .await?;
     token(&r)

@@ -9,6 +9,7 @@ use shequn_domain::{
 
 use crate::clock::now_ms;
 use crate::secrets::{hash_secret, random_secret};
+use crate::storage::tokens::NewToken;
 use crate::storage::{audit, tokens};
 use crate::usecases::{Page, actor, event};
 use crate::{AppError, Db};
@@ -98,8 +99,19 @@ async fn insert(
     debug_assert!(audited_by.is_none_or(|a| a.brand == brand && a.staff == staff));
     db.write(move |tx| {
         Box::pin(async move {
-            let token =
-                tokens::insert(tx, brand, staff, &name, &hash, &prefix, now, now + ttl_ms).await?;
+            let token = tokens::insert(
+                tx,
+                brand,
+                &NewToken {
+                    staff,
+                    name: &name,
+                    hash: &hash,
+                    prefix: &prefix,
+                    expires_at: now + ttl_ms,
+                },
+                now,
+            )
+            .await?;
             if let Some(actor) = audited_by {
                 let detail = json!({ "name": token.name });
                 let e = event(
