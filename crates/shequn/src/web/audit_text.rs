@@ -573,6 +573,13 @@ mod tests {
         (sentence(Lang::Zh, e), sentence(Lang::En, e))
     }
 
+    /// An event of `action` with `detail` reads as `zh` and `en`.
+    #[track_caller]
+    fn says(action: AuditAction, detail: Value, zh: &str, en: &str) {
+        let e = event(action, detail);
+        assert_eq!(both(&e), (zh.to_owned(), en.to_owned()));
+    }
+
     /// An event of each action in the current detail shape. The match has no catch-all
     /// arm, so a new `AuditAction` fails to compile here until it has a sentence and a test.
     fn sample(a: AuditAction) -> AuditRow {
@@ -707,125 +714,79 @@ mod tests {
 
     #[test]
     fn region_renames_and_several_changes() {
-        let renamed = event(
+        says(
             AuditAction::RegionUpdated,
             json!({ "name": "华东一区", "changes": { "name": ["华东大区", "华东一区"] } }),
+            "张三 把大区 华东大区 改名为 华东一区",
+            "张三 renamed region 华东大区 to 华东一区",
         );
-        assert_eq!(
-            both(&renamed),
-            (
-                "张三 把大区 华东大区 改名为 华东一区".to_owned(),
-                "张三 renamed region 华东大区 to 华东一区".to_owned()
-            )
-        );
-        let reopened = event(
+        says(
             AuditAction::RegionUpdated,
             json!({ "name": "华西大区", "changes": { "active": [false, true] } }),
+            "张三 启用了大区 华西大区",
+            "张三 reactivated region 华西大区",
         );
-        assert_eq!(sentence(Lang::Zh, &reopened), "张三 启用了大区 华西大区");
-        assert_eq!(
-            sentence(Lang::En, &reopened),
-            "张三 reactivated region 华西大区"
-        );
-        let both_fields = event(
+        says(
             AuditAction::RegionUpdated,
             json!({ "name": "华西一区", "changes": { "name": ["华西大区", "华西一区"], "active": [true, false] } }),
-        );
-        assert_eq!(
-            both(&both_fields),
-            (
-                "张三 修改了大区 华西一区：名称从华西大区改为华西一区，状态从启用改为停用".to_owned(),
-                "张三 updated region 华西一区: name changed from 华西大区 to 华西一区, status changed from active to inactive".to_owned()
-            )
+            "张三 修改了大区 华西一区：名称从华西大区改为华西一区，状态从启用改为停用",
+            "张三 updated region 华西一区: name changed from 华西大区 to 华西一区, status changed from active to inactive",
         );
     }
 
     #[test]
     fn a_store_update_lists_each_change() {
-        let e = event(
+        says(
             AuditAction::StoreUpdated,
             json!({
                 "code": "SH-001", "name": "上海旗舰店", "region": "华东大区",
                 "changes": { "address": ["旧地址", "南京西路 1 号"], "name": ["上海南京西路店", "上海旗舰店"] },
             }),
+            "张三 修改了门店 SH-001：名称从上海南京西路店改为上海旗舰店，地址改为南京西路 1 号",
+            "张三 updated store SH-001: name changed from 上海南京西路店 to 上海旗舰店, address changed to 南京西路 1 号",
         );
-        assert_eq!(
-            both(&e),
-            (
-                "张三 修改了门店 SH-001：名称从上海南京西路店改为上海旗舰店，地址改为南京西路 1 号".to_owned(),
-                "张三 updated store SH-001: name changed from 上海南京西路店 to 上海旗舰店, address changed to 南京西路 1 号".to_owned()
-            )
-        );
-        let moved_and_closed = event(
+        says(
             AuditAction::StoreUpdated,
             json!({
                 "code": "SH-001", "name": "上海南京西路店", "region": "华南大区",
                 "changes": { "region": ["华东大区", "华南大区"], "active": [true, false], "address": ["某路 1 号", ""] },
             }),
+            "张三 修改了门店 上海南京西路店（SH-001）：大区从华东大区改为华南大区，清空了地址，状态从营业中改为已停用",
+            "张三 updated store 上海南京西路店 (SH-001): region changed from 华东大区 to 华南大区, address cleared, status changed from open to closed",
         );
-        assert_eq!(
-            both(&moved_and_closed),
-            (
-                "张三 修改了门店 上海南京西路店（SH-001）：大区从华东大区改为华南大区，清空了地址，状态从营业中改为已停用".to_owned(),
-                "张三 updated store 上海南京西路店 (SH-001): region changed from 华东大区 to 华南大区, address cleared, status changed from open to closed".to_owned()
-            )
-        );
-        let closed = event(
+        says(
             AuditAction::StoreUpdated,
             json!({ "code": "SH-001", "name": "上海南京西路店", "changes": { "active": [true, false] } }),
+            "张三 停用了门店 上海南京西路店（SH-001）",
+            "张三 closed store 上海南京西路店 (SH-001)",
         );
-        assert_eq!(
-            sentence(Lang::Zh, &closed),
-            "张三 停用了门店 上海南京西路店（SH-001）"
-        );
-        assert_eq!(
-            sentence(Lang::En, &closed),
-            "张三 closed store 上海南京西路店 (SH-001)"
-        );
-        let reopened = event(
+        says(
             AuditAction::StoreUpdated,
             json!({ "code": "SH-001", "name": "上海南京西路店", "changes": { "active": [false, true] } }),
+            "张三 恢复了门店 上海南京西路店（SH-001）的营业",
+            "张三 reopened store 上海南京西路店 (SH-001)",
         );
-        assert_eq!(
-            sentence(Lang::Zh, &reopened),
-            "张三 恢复了门店 上海南京西路店（SH-001）的营业"
-        );
-        assert_eq!(
-            sentence(Lang::En, &reopened),
-            "张三 reopened store 上海南京西路店 (SH-001)"
-        );
-        let unchanged = event(
+        says(
             AuditAction::StoreUpdated,
             json!({ "code": "SH-001", "name": "上海南京西路店", "changes": {} }),
-        );
-        assert_eq!(
-            sentence(Lang::Zh, &unchanged),
-            "张三 保存了门店 上海南京西路店（SH-001），未做改动"
-        );
-        assert_eq!(
-            sentence(Lang::En, &unchanged),
-            "张三 saved store 上海南京西路店 (SH-001) without changes"
+            "张三 保存了门店 上海南京西路店（SH-001），未做改动",
+            "张三 saved store 上海南京西路店 (SH-001) without changes",
         );
     }
 
     #[test]
     fn staff_role_changes_and_transfers() {
-        let role = event(
+        says(
             AuditAction::StaffUpdated,
             json!({
                 "display_name": "李四", "email": "li@x.com", "role": "store_manager",
                 "region": null, "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "changes": { "role": ["shop_guide", "store_manager"] },
             }),
+            "张三 把 李四 的角色从导购改为店长",
+            "张三 changed the role of 李四 from shop guide to store manager",
         );
-        assert_eq!(
-            both(&role),
-            (
-                "张三 把 李四 的角色从导购改为店长".to_owned(),
-                "张三 changed the role of 李四 from shop guide to store manager".to_owned()
-            )
-        );
-        let moved = event(
+        says(
             AuditAction::StaffUpdated,
             json!({
                 "display_name": "李四", "email": "li@x.com", "role": "shop_guide",
@@ -835,15 +796,10 @@ mod tests {
                     { "code": "HZ-001", "name": "杭州湖滨店" },
                 ] },
             }),
+            "张三 把员工 李四（li@x.com）从上海南京西路店（SH-001）调到杭州湖滨店（HZ-001）",
+            "张三 transferred staff member 李四 (li@x.com) from 上海南京西路店 (SH-001) to 杭州湖滨店 (HZ-001)",
         );
-        assert_eq!(
-            both(&moved),
-            (
-                "张三 把员工 李四（li@x.com）从上海南京西路店（SH-001）调到杭州湖滨店（HZ-001）".to_owned(),
-                "张三 transferred staff member 李四 (li@x.com) from 上海南京西路店 (SH-001) to 杭州湖滨店 (HZ-001)".to_owned()
-            )
-        );
-        let promoted = event(
+        says(
             AuditAction::StaffUpdated,
             json!({
                 "display_name": "李四", "email": "li@x.com", "role": "region_manager",
@@ -854,37 +810,20 @@ mod tests {
                     "store": [{ "code": "SH-001", "name": "上海南京西路店" }, null],
                 },
             }),
+            "张三 修改了员工 李四（li@x.com）：角色从店长改为大区经理，大区设为华东大区，门店已清除（原为上海南京西路店（SH-001））",
+            "张三 updated staff member 李四 (li@x.com): role changed from store manager to region manager, region set to 华东大区, store removed (was 上海南京西路店 (SH-001))",
         );
-        assert_eq!(
-            both(&promoted),
-            (
-                "张三 修改了员工 李四（li@x.com）：角色从店长改为大区经理，大区设为华东大区，门店已清除（原为上海南京西路店（SH-001））".to_owned(),
-                "张三 updated staff member 李四 (li@x.com): role changed from store manager to region manager, region set to 华东大区, store removed (was 上海南京西路店 (SH-001))".to_owned()
-            )
-        );
-        let reactivated = event(
+        says(
             AuditAction::StaffUpdated,
             json!({ "display_name": "李四", "email": "li@x.com", "changes": { "active": [false, true] } }),
+            "张三 重新启用了员工 李四（li@x.com）",
+            "张三 reactivated staff member 李四 (li@x.com)",
         );
-        assert_eq!(
-            sentence(Lang::Zh, &reactivated),
-            "张三 重新启用了员工 李四（li@x.com）"
-        );
-        assert_eq!(
-            sentence(Lang::En, &reactivated),
-            "张三 reactivated staff member 李四 (li@x.com)"
-        );
-        let renamed = event(
+        says(
             AuditAction::StaffUpdated,
             json!({ "display_name": "李小四", "email": "li@x.com", "changes": { "display_name": ["李四", "李小四"] } }),
-        );
-        assert_eq!(
-            sentence(Lang::Zh, &renamed),
-            "张三 把员工 李四 改名为 李小四"
-        );
-        assert_eq!(
-            sentence(Lang::En, &renamed),
-            "张三 renamed staff member 李四 to 李小四"
+            "张三 把员工 李四 改名为 李小四",
+            "张三 renamed staff member 李四 to 李小四",
         );
         let region_manager = event(
             AuditAction::StaffCreated,
@@ -904,16 +843,11 @@ mod tests {
     /// Events recorded before the detail named things and said what changed.
     #[test]
     fn old_events_still_read_as_sentences() {
-        let store = event(
+        says(
             AuditAction::StoreUpdated,
             json!({ "code": "SH-001", "name": "上海南京西路店", "address": "", "region_id": 2, "active": true }),
-        );
-        assert_eq!(
-            both(&store),
-            (
-                "张三 修改了门店 上海南京西路店（SH-001）".to_owned(),
-                "张三 updated store 上海南京西路店 (SH-001)".to_owned()
-            )
+            "张三 修改了门店 上海南京西路店（SH-001）",
+            "张三 updated store 上海南京西路店 (SH-001)",
         );
         let created = event(
             AuditAction::StoreCreated,
@@ -923,28 +857,23 @@ mod tests {
             sentence(Lang::Zh, &created),
             "张三 新增了门店 上海南京西路店（SH-001）"
         );
-        let region = event(
+        says(
             AuditAction::RegionUpdated,
             json!({ "name": "华东大区", "active": false }),
+            "张三 修改了大区 华东大区",
+            "张三 updated region 华东大区",
         );
-        assert_eq!(sentence(Lang::Zh, &region), "张三 修改了大区 华东大区");
-        assert_eq!(sentence(Lang::En, &region), "张三 updated region 华东大区");
-        let staff = event(
+        says(
             AuditAction::StaffUpdated,
             json!({ "display_name": "李四", "role": "shop_guide", "active": false, "region_id": null, "store_id": 14 }),
+            "张三 修改了员工 李四",
+            "张三 updated staff member 李四",
         );
-        assert_eq!(sentence(Lang::Zh, &staff), "张三 修改了员工 李四");
-        assert_eq!(sentence(Lang::En, &staff), "张三 updated staff member 李四");
-        let hired = event(
+        says(
             AuditAction::StaffCreated,
             json!({ "display_name": "李四", "role": "shop_guide" }),
-        );
-        assert_eq!(
-            both(&hired),
-            (
-                "张三 新增了员工 李四，角色为导购".to_owned(),
-                "张三 added staff member 李四 as shop guide".to_owned()
-            )
+            "张三 新增了员工 李四，角色为导购",
+            "张三 added staff member 李四 as shop guide",
         );
         let reset = event(AuditAction::StaffPasswordReset, json!({}));
         assert_eq!(

@@ -107,6 +107,39 @@ fn link(
     }
 }
 
+/// What a filtered list page shows: one id filter (`key`, e.g. `region_id`), a search text
+/// and a page position; the pager's links keep the filters that are set.
+pub struct ListView<'a> {
+    pub key: &'static str,
+    pub id: Option<i64>,
+    pub q: &'a str,
+    pub paging: Paging,
+}
+
+impl ListView<'_> {
+    /// The first page, unfiltered.
+    pub fn unfiltered(key: &'static str) -> ListView<'static> {
+        ListView {
+            key,
+            id: None,
+            q: "",
+            paging: Paging::default(),
+        }
+    }
+
+    /// The filters that are set, as the pager's links keep them.
+    pub fn filters(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        if let Some(id) = self.id {
+            f.push((self.key, id.to_string()));
+        }
+        if !self.q.is_empty() {
+            f.push(("q", self.q.to_owned()));
+        }
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

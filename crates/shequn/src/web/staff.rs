@@ -15,7 +15,7 @@ use shequn_domain::{Cursor, PageSize, RegionId, Role, SearchText, StaffId, Staff
 
 use super::chrome::{Chrome, failure_page, local_time, render};
 use super::form::{FormState, REFUSED, form_failed};
-use super::list::{ListPage, Paging};
+use super::list::{ListPage, ListView, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -129,28 +129,6 @@ struct ListQuery {
     q: Option<String>,
 }
 
-/// What a list page shows: a store filter, a search text, a page position.
-#[derive(Default)]
-struct ListView<'a> {
-    store: Option<i64>,
-    q: &'a str,
-    paging: Paging,
-}
-
-impl ListView<'_> {
-    /// The filters that are set, as the pager's links keep them.
-    fn filters(&self) -> Vec<(&'static str, String)> {
-        let mut f = Vec::new();
-        if let Some(s) = self.store {
-            f.push(("store_id", s.to_string()));
-        }
-        if !self.q.is_empty() {
-            f.push(("q", self.q.to_owned()));
-        }
-        f
-    }
-}
-
 async fn show(
     state: &AppState,
     console: &Console,
@@ -167,7 +145,7 @@ async fn show(
         let page = staff::list(
             &state.db,
             &console.actor,
-            view.store.map(StoreId),
+            view.id.map(StoreId),
             search.as_ref(),
             view.paging.cursor(),
             size,
@@ -185,7 +163,7 @@ async fn show(
                     c,
                     list: ListPage::new(page, &view.paging, "/staff", &view.filters()),
                     pickers,
-                    store_filter: view.store.unwrap_or(0),
+                    store_filter: view.id.unwrap_or(0),
                     q: view.q.to_owned(),
                     can_create,
                     form,
@@ -221,7 +199,8 @@ async fn list(
 ) -> Response {
     let c = Chrome::for_console(&console, "staff");
     let view = ListView {
-        store: opt_id(&q.store_id),
+        key: "store_id",
+        id: opt_id(&q.store_id),
         q: q.q.as_deref().unwrap_or(""),
         paging,
     };
@@ -270,7 +249,14 @@ async fn create(
                 form.store_id.as_deref().unwrap_or(""),
             );
             form_failed(&console, "staff", e, typed, |c, form| {
-                show(&state, &console, ListView::default(), c, REFUSED, form)
+                show(
+                    &state,
+                    &console,
+                    ListView::unfiltered("store_id"),
+                    c,
+                    REFUSED,
+                    form,
+                )
             })
             .await
         }

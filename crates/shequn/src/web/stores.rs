@@ -16,7 +16,7 @@ use shequn_domain::{
 
 use super::chrome::{Chrome, failure_page, local_time, render};
 use super::form::{FormState, REFUSED, form_failed};
-use super::list::{ListPage, Paging};
+use super::list::{ListPage, ListView, Paging};
 use super::session::Console;
 use crate::http::state::AppState;
 
@@ -83,28 +83,6 @@ async fn visible_regions(state: &AppState, console: &Console) -> Result<Vec<Regi
     .items)
 }
 
-/// What a list page shows: a region filter, a search text, a page position.
-#[derive(Default)]
-struct ListView<'a> {
-    region: Option<i64>,
-    q: &'a str,
-    paging: Paging,
-}
-
-impl ListView<'_> {
-    /// The filters that are set, as the pager's links keep them.
-    fn filters(&self) -> Vec<(&'static str, String)> {
-        let mut f = Vec::new();
-        if let Some(r) = self.region {
-            f.push(("region_id", r.to_string()));
-        }
-        if !self.q.is_empty() {
-            f.push(("q", self.q.to_owned()));
-        }
-        f
-    }
-}
-
 async fn show(
     state: &AppState,
     console: &Console,
@@ -121,7 +99,7 @@ async fn show(
         let page = stores::list(
             &state.db,
             &console.actor,
-            view.region.map(RegionId),
+            view.id.map(RegionId),
             search.as_ref(),
             view.paging.cursor(),
             size,
@@ -141,7 +119,7 @@ async fn show(
                     c,
                     list: ListPage::new(page, &view.paging, "/stores", &view.filters()),
                     regions: regions.into_iter().map(RegionChoice::from).collect(),
-                    region_filter: view.region.unwrap_or(0),
+                    region_filter: view.id.unwrap_or(0),
                     q: view.q.to_owned(),
                     can_create,
                     form,
@@ -174,7 +152,8 @@ async fn list(
         .filter(|r| *r > 0);
     let c = Chrome::for_console(&console, "stores");
     let view = ListView {
-        region,
+        key: "region_id",
+        id: region,
         q: q.q.as_deref().unwrap_or(""),
         paging,
     };
@@ -215,7 +194,14 @@ async fn create(
                 form.address.as_deref().unwrap_or(""),
             );
             form_failed(&console, "stores", e, typed, |c, form| {
-                show(&state, &console, ListView::default(), c, REFUSED, form)
+                show(
+                    &state,
+                    &console,
+                    ListView::unfiltered("region_id"),
+                    c,
+                    REFUSED,
+                    form,
+                )
             })
             .await
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::both_engines;
-use crate::common::{ADMIN, DEMO_PASSWORD, GUIDE01, SH001_MANAGER, TestApp};
+use crate::common::{ADMIN, DEMO_PASSWORD, GUIDE01, SH001_MANAGER, SOUTH, SOUTH_MANAGER, TestApp};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -480,7 +480,50 @@ async fn reloading_after_creating_a_token_creates_no_second(app: TestApp) {
     d.finish().await;
 }
 
+/// A region manager reads, on a phone, what the brand admin did in their region: as
+/// sentences naming the store and both regions, in Chinese and then in English, with
+/// nothing to scroll sideways.
+async fn the_operation_log_reads_as_sentences_on_a_phone_in_both_languages(app: TestApp) {
+    let demo = app.demo().await;
+    let sh001 = demo.store("SH-001");
+    app.patch(
+        &demo.admin,
+        &format!("/api/v1/stores/{sh001}"),
+        serde_json::json!({ "region_id": demo.region(SOUTH) }),
+    )
+    .await
+    .expect(200);
+    let Some(d) = driver(PHONE).await else { return };
+    let c = &d.client;
+    sign_in(c, &app, SOUTH_MANAGER).await;
+    open_menu(c).await;
+    click(c, "#nav-audit").await;
+    let log = text_has(
+        c,
+        "#audit",
+        &["演示管理员 把门店 上海南京西路店（SH-001）从华东大区移到华南大区"],
+    )
+    .await;
+    for raw in ["store.updated", "region_id", "{"] {
+        assert!(!log.contains(raw), "no raw event data ({raw}): {log}");
+    }
+    assert!(
+        !scrolls_sideways(c).await,
+        "nothing needs sideways scrolling"
+    );
+    open_menu(c).await;
+    click(c, "#lang-en").await;
+    text_has(
+        c,
+        "#audit",
+        &["演示管理员 moved store 上海南京西路店 (SH-001) from 华东大区 to 华南大区"],
+    )
+    .await;
+    d.finish().await;
+}
+
 both_engines!(
+    the_operation_log_reads_as_sentences_on_a_phone_in_both_languages,
     the_api_docs_page_lists_every_route_family,
     admin_signs_in_creates_a_store_and_switches_language,
     shop_guide_sees_only_its_store,

@@ -18,6 +18,7 @@ pub use shequn_app::usecases::demo::DEMO_PASSWORD;
 // Demo logins (see `shequn_app::usecases::demo`).
 pub const ADMIN: &str = "admin@demo.shequn.test";
 pub const EAST_MANAGER: &str = "east@demo.shequn.test";
+pub const SOUTH_MANAGER: &str = "south@demo.shequn.test";
 /// Manager of store SH-001 (region 华东).
 pub const SH001_MANAGER: &str = "manager.sh001@demo.shequn.test";
 /// A shop guide of store SH-001.
