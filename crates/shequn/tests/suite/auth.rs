@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 use shequn::http::state::ServerOptions;
+use shequn_app::Engine;
 
 use crate::both_engines;
 use crate::common::*;
@@ -442,4 +443,45 @@ async fn one_email_can_hold_an_account_in_each_brand_and_the_password_or_brand_p
         )
         .await;
     wrong_brand.assert_problem(401, "bad_credentials");
+}
+
+/// Bearer lookups are cached per app server for `BEARER_TTL_MS`: the server that revokes a
+/// token refuses it at once, another server on the same PostgreSQL within that time.
+#[tokio::test]
+async fn a_revoked_token_is_refused_at_once_here_and_within_seconds_by_another_server() {
+    let Some(here) = spawn_app(Engine::Postgres).await else {
+        return;
+    };
+    let there = here
+        .another_server()
+        .await
+        .expect("a second server on the same PostgreSQL");
+    let token = here.login(GUIDE01).await;
+    // Both servers have looked the token up (and cached it).
+    here.get(&token, "/api/v1/me").await.assert_status(200);
+    there.get(&token, "/api/v1/me").await.assert_status(200);
+
+    here.post(&token, "/api/v1/auth/logout", json!({}))
+        .await
+        .assert_status(204);
+    here.get(&token, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    let started = std::time::Instant::now();
+    let bound = std::time::Duration::from_millis(
+        u64::try_from(shequn_app::cache::BEARER_TTL_MS).expect("a positive TTL") + 1_000,
+    );
+    loop {
+        let status = there.get(&token, "/api/v1/me").await.status;
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            started.elapsed() < bound,
+            "the other server still accepts a revoked token after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }

@@ -92,6 +92,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub engine: Engine,
+    config: DbConfig,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -112,6 +113,7 @@ pub async fn spawn_app_with(engine: Engine, options: ServerOptions) -> Option<Te
     let db = Db::open(&config)
         .await
         .expect("open and migrate a fresh database");
+    let served = config.clone();
     shequn_app::usecases::demo::seed(&db)
         .await
         .expect("seed the demo brands");
@@ -125,6 +127,7 @@ pub async fn spawn_app_with(engine: Engine, options: ServerOptions) -> Option<Te
         client,
         db,
         engine,
+        config: served,
         shutdown: None,
         _dir: dir,
     };
@@ -147,6 +150,28 @@ impl TestApp {
         }));
         self.base = format!("http://{addr}");
         self.shutdown = Some(tx);
+    }
+
+    /// A second app server on the same PostgreSQL database, as another machine would run
+    /// it: its own pool and its own caches. None on SQLite, which one server owns.
+    pub async fn another_server(&self) -> Option<TestApp> {
+        let DbConfig::Postgres(_) = &self.config else {
+            return None;
+        };
+        let db = Db::open(&self.config)
+            .await
+            .expect("open the same database");
+        let mut app = TestApp {
+            base: String::new(),
+            client: self.client.clone(),
+            db,
+            engine: self.engine,
+            config: self.config.clone(),
+            shutdown: None,
+            _dir: None,
+        };
+        app.serve(test_options()).await;
+        Some(app)
     }
 
     /// The same database served again, by a new server with other options.
