@@ -74,3 +74,22 @@ mod tests {
         }
     }
 }
+
+/// One event of the operation log as read, with the actor's name joined in: the read model
+/// the console and the API show. `action` stays the stored name (see [`AuditAction::as_str`])
+/// rather than the enum, so that a server one release behind can still list an event a
+/// newer one wrote; `detail` is its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor_staff_id: Option<crate::StaffId>,
+    /// None for operator commands (no staff actor).
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub region_id: Option<crate::RegionId>,
+    pub store_id: Option<crate::StoreId>,
+    pub detail: String,
+}

@@ -10,7 +10,7 @@ pub mod page;
 pub mod scope;
 pub mod values;
 
-pub use audit::AuditAction;
+pub use audit::{AuditAction, AuditEntry};
 pub use error::{DomainError, Reason, Refusal, Subject};
 pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
 pub use money::Fen;

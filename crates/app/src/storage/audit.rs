@@ -3,31 +3,15 @@
 use serde::Serialize;
 use serde_json::json;
 use shequn_domain::{
-    AuditAction, BrandId, Cursor, PageSize, Placement, RegionId, StaffId, StoreId,
+    AuditAction, AuditEntry, BrandId, Cursor, PageSize, Placement, RegionId, StaffId, StoreId,
 };
 
 use super::db::Tx;
 use super::sql::{Row, StoreError, take_total};
 use super::{regions, stores};
 
-/// One event of the operation log, as read (with the actor's name joined in).
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: i64,
-    pub actor_staff_id: Option<StaffId>,
-    /// The actor's display name, joined in (None for operator commands).
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub subject_type: String,
-    pub subject_id: i64,
-    pub region_id: Option<RegionId>,
-    pub store_id: Option<StoreId>,
-    pub detail: String,
-}
-
-fn audit_row(r: &Row) -> Result<AuditRow, StoreError> {
-    Ok(AuditRow {
+fn audit_row(r: &Row) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
         id: r.get(0)?,
         at: r.get(1)?,
         actor_staff_id: r.get::<Option<i64>>(2)?.map(StaffId),
@@ -145,7 +129,7 @@ pub async fn list(
     store: Option<StoreId>,
     before: Cursor,
     limit: PageSize,
-) -> Result<(Vec<AuditRow>, Option<i64>), StoreError> {
+) -> Result<(Vec<AuditEntry>, Option<i64>), StoreError> {
     let mut rows = tx
         .query(
             "SELECT * FROM (

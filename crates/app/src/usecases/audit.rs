@@ -1,9 +1,9 @@
 //! Reading the operation log, within the actor's scope. Events are written by the use
 //! cases themselves, in the transaction of the change (see `storage::audit::record`).
 
-use shequn_domain::{Actor, Cursor, PageSize, Role, ScopeFilter};
+use shequn_domain::{Actor, AuditEntry, Cursor, PageSize, Role, ScopeFilter};
 
-use crate::storage::audit::{self, AuditRow};
+use crate::storage::audit;
 use crate::usecases::Page;
 use crate::{AppError, Db};
 
@@ -15,7 +15,7 @@ pub async fn list(
     actor: &Actor,
     before: Cursor,
     size: PageSize,
-) -> Result<Page<AuditRow>, AppError> {
+) -> Result<Page<AuditEntry>, AppError> {
     Actor::require(
         actor.role != Role::ShopGuide,
         "shop guides have no operation log",

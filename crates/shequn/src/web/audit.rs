@@ -7,8 +7,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
+use shequn_domain::AuditEntry;
 use shequn_domain::PageSize;
 
 use super::audit_text;
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Chrome,
-    list: ListPage<AuditRow>,
+    list: ListPage<AuditEntry>,
     lang: Lang,
 }
 
@@ -35,11 +35,11 @@ impl AuditPage {
         local_time(*ms)
     }
 
-    fn sentence(&self, e: &AuditRow) -> String {
+    fn sentence(&self, e: &AuditEntry) -> String {
         audit_text::sentence(self.lang, e)
     }
 
-    fn subject_link(&self, e: &AuditRow) -> String {
+    fn subject_link(&self, e: &AuditEntry) -> String {
         match e.subject_type.as_str() {
             "store" => format!("/stores/{}", e.subject_id),
             "staff" => format!("/staff/{}", e.subject_id),

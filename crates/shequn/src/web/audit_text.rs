@@ -40,13 +40,13 @@
 //! hold, else the subject's id (「张三 修改了门店 上海南京西路店（SH-001）」, 「张三 重置了 员工 #14 的密码」).
 
 use serde_json::Value;
-use shequn_app::storage::audit::AuditRow;
+use shequn_domain::AuditEntry;
 
 use crate::web::i18n::Lang;
 
 /// One event of the operation log as a sentence in `lang` (no final full stop: it is a
 /// line of a list).
-pub fn sentence(lang: Lang, e: &AuditRow) -> String {
+pub fn sentence(lang: Lang, e: &AuditEntry) -> String {
     let detail: Value = serde_json::from_str(&e.detail).unwrap_or(Value::Null);
     Event {
         lang,
@@ -175,7 +175,7 @@ const FIELD_ORDER: [&str; 8] = [
 
 struct Event<'a> {
     lang: Lang,
-    e: &'a AuditRow,
+    e: &'a AuditEntry,
     d: &'a Value,
 }
 
@@ -550,8 +550,8 @@ mod tests {
     use serde_json::json;
     use shequn_domain::{AuditAction, RegionId, StaffId, StoreId};
 
-    fn row(action: &str, subject_type: &str, actor: Option<&str>, detail: Value) -> AuditRow {
-        AuditRow {
+    fn row(action: &str, subject_type: &str, actor: Option<&str>, detail: Value) -> AuditEntry {
+        AuditEntry {
             id: 1,
             at: 1_700_000_000_000,
             actor_staff_id: actor.map(|_| StaffId(3)),
@@ -565,11 +565,11 @@ mod tests {
         }
     }
 
-    fn event(a: AuditAction, detail: Value) -> AuditRow {
+    fn event(a: AuditAction, detail: Value) -> AuditEntry {
         row(a.as_str(), a.subject(), Some("张三"), detail)
     }
 
-    fn both(e: &AuditRow) -> (String, String) {
+    fn both(e: &AuditEntry) -> (String, String) {
         (sentence(Lang::Zh, e), sentence(Lang::En, e))
     }
 
@@ -582,7 +582,7 @@ mod tests {
 
     /// An event of each action in the current detail shape. The match has no catch-all
     /// arm, so a new `AuditAction` fails to compile here until it has a sentence and a test.
-    fn sample(a: AuditAction) -> AuditRow {
+    fn sample(a: AuditAction) -> AuditEntry {
         let detail = match a {
             AuditAction::BrandCreated => json!({ "slug": "demo", "name": "演示品牌" }),
             AuditAction::RegionCreated => json!({ "name": "华西大区" }),

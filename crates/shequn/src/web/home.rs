@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use shequn_app::AppError;
-use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
 use shequn_app::usecases::dashboard::{self, Counts};
+use shequn_domain::AuditEntry;
 use shequn_domain::{Cursor, PageSize, Role};
 
 use super::audit_text;
@@ -28,7 +28,7 @@ struct HomePage {
     c: Chrome,
     counts: Counts,
     /// The latest operation-log events of the member's scope (none for shop guides).
-    recent: Vec<AuditRow>,
+    recent: Vec<AuditEntry>,
     lang: Lang,
 }
 
@@ -37,7 +37,7 @@ impl HomePage {
         local_time(*ms)
     }
 
-    fn sentence(&self, e: &AuditRow) -> String {
+    fn sentence(&self, e: &AuditEntry) -> String {
         audit_text::sentence(self.lang, e)
     }
 }

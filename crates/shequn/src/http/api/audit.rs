@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
-use shequn_app::storage::audit::AuditRow;
 use shequn_app::usecases::audit;
+use shequn_domain::AuditEntry;
 use shequn_domain::{RegionId, StaffId, StoreId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,8 +39,8 @@ pub struct AuditEventOut {
     pub detail: serde_json::Value,
 }
 
-impl From<AuditRow> for AuditEventOut {
-    fn from(r: AuditRow) -> Self {
+impl From<AuditEntry> for AuditEventOut {
+    fn from(r: AuditEntry) -> Self {
         AuditEventOut {
             id: r.id,
             at: rfc3339(r.at),
