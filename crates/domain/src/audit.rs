@@ -14,6 +14,8 @@ pub enum AuditAction {
     PasswordChanged,
     TokenCreated,
     TokenRevoked,
+    CommunityCreated,
+    CommunityUpdated,
 }
 
 impl AuditAction {
@@ -30,6 +32,8 @@ impl AuditAction {
             AuditAction::PasswordChanged => "staff.password_changed",
             AuditAction::TokenCreated => "token.created",
             AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::CommunityCreated => "community.created",
+            AuditAction::CommunityUpdated => "community.updated",
         }
     }
 
@@ -44,6 +48,7 @@ impl AuditAction {
             | AuditAction::StaffPasswordReset
             | AuditAction::PasswordChanged => "staff",
             AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
+            AuditAction::CommunityCreated | AuditAction::CommunityUpdated => "community",
         }
     }
 }
@@ -66,6 +71,8 @@ mod tests {
             AuditAction::PasswordChanged,
             AuditAction::TokenCreated,
             AuditAction::TokenRevoked,
+            AuditAction::CommunityCreated,
+            AuditAction::CommunityUpdated,
         ];
         let names: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
         assert_eq!(names.len(), all.len());

@@ -45,6 +45,10 @@ pub enum Reason {
     UnknownStore,
     /// The current password given does not match.
     WrongPassword,
+    /// Not one of the values the field takes (named by the field's noun, e.g. "kind").
+    NotOneOf(&'static str),
+    /// Not a staff member who can run a community of this store.
+    UnknownOwner,
 }
 
 impl Reason {
@@ -68,6 +72,8 @@ impl Reason {
             Reason::RegionInactive => "region_inactive",
             Reason::UnknownStore => "unknown_store",
             Reason::WrongPassword => "wrong_password",
+            Reason::NotOneOf(_) => "not_one_of",
+            Reason::UnknownOwner => "unknown_owner",
         }
     }
 }
@@ -99,6 +105,10 @@ impl fmt::Display for Reason {
             Reason::RegionInactive => f.write_str("the region is deactivated"),
             Reason::UnknownStore => f.write_str("is not an open store you can choose"),
             Reason::WrongPassword => f.write_str("is not your current password"),
+            Reason::NotOneOf(what) => write!(f, "is not a {what} this server knows"),
+            Reason::UnknownOwner => {
+                f.write_str("must be an active shop guide or manager of the community's store")
+            }
         }
     }
 }
@@ -233,6 +243,8 @@ mod tests {
             Reason::RegionInactive,
             Reason::UnknownStore,
             Reason::WrongPassword,
+            Reason::NotOneOf("kind"),
+            Reason::UnknownOwner,
         ];
         let mut codes: Vec<&str> = reasons.iter().map(Reason::code).collect();
         assert!(

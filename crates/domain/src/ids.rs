@@ -43,3 +43,7 @@ id_type!(
     /// An API token issued to a staff member.
     TokenId
 );
+id_type!(
+    /// A community (社群): a chat group that belongs to a store.
+    CommunityId
+);

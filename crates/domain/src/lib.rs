@@ -2,6 +2,7 @@
 //! may see and change what. No I/O, no async, no clock: callers pass time in.
 
 pub mod audit;
+pub mod community;
 pub mod error;
 pub mod ids;
 pub mod money;
@@ -11,8 +12,9 @@ pub mod scope;
 pub mod values;
 
 pub use audit::{AuditAction, AuditEntry};
+pub use community::{Capacity, Community, CommunityStatus, Kind, KindChange, KindFamily, Purpose};
 pub use error::{DomainError, Reason, Refusal, Subject};
-pub use ids::{BrandId, RegionId, StaffId, StoreId, TokenId};
+pub use ids::{BrandId, CommunityId, RegionId, StaffId, StoreId, TokenId};
 pub use money::Fen;
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};

@@ -146,6 +146,12 @@ impl Actor {
         self.role != Role::ShopGuide && self.can_see_store(region, store)
     }
 
+    /// Running a community of `store` owned by `owner` (editing it, opening its overflow
+    /// sibling): managers whose scope holds the store, or the shop guide who owns it.
+    pub fn can_run_community(&self, region: RegionId, store: StoreId, owner: StaffId) -> bool {
+        self.can_see_store(region, store) && (self.role != Role::ShopGuide || owner == self.staff)
+    }
+
     /// Closing or reopening a store changes the region's shape: admin or region manager.
     pub fn can_change_store_status(&self, region: RegionId) -> bool {
         self.can_place_store_in(region)

@@ -64,6 +64,7 @@ enum Kind {
     Store,
     Staff,
     Token,
+    Community,
 }
 
 impl Kind {
@@ -74,6 +75,7 @@ impl Kind {
             "store" => Kind::Store,
             "staff" => Kind::Staff,
             "token" => Kind::Token,
+            "community" => Kind::Community,
             _ => return None,
         })
     }
@@ -85,11 +87,13 @@ impl Kind {
             (Lang::Zh, Kind::Store) => "门店",
             (Lang::Zh, Kind::Staff) => "员工",
             (Lang::Zh, Kind::Token) => "令牌",
+            (Lang::Zh, Kind::Community) => "社群",
             (Lang::En, Kind::Brand) => "brand",
             (Lang::En, Kind::Region) => "region",
             (Lang::En, Kind::Store) => "store",
             (Lang::En, Kind::Staff) => "staff member",
             (Lang::En, Kind::Token) => "API token",
+            (Lang::En, Kind::Community) => "community",
         }
     }
 
@@ -109,6 +113,26 @@ impl Kind {
             (Lang::En, _, _) => "inactive",
         }
     }
+}
+
+/// A community's kind, purpose or status code in words (「福利群」, "discount").
+fn community_word(lang: Lang, code: &str) -> String {
+    let word = match (lang, code) {
+        (Lang::Zh, "discount") => "福利群",
+        (Lang::Zh, "fission") => "裂变群",
+        (Lang::Zh, "notice") => "通知群",
+        (Lang::Zh, "tutorial") => "教程群",
+        (Lang::Zh, "topic") => "话题群",
+        (Lang::Zh, "video_live") => "直播群",
+        (Lang::Zh, "service") => "服务群",
+        (Lang::Zh, "sales") => "销售",
+        (Lang::Zh, "brand") => "品牌",
+        (Lang::Zh, "active") => "运营中",
+        (Lang::Zh, "archived") => "已归档",
+        (Lang::En, "video_live") => "video/live",
+        _ => code,
+    };
+    word.to_owned()
 }
 
 fn role_word(lang: Lang, code: &str) -> String {
@@ -162,7 +186,7 @@ fn store_label(lang: Lang, v: &Value) -> Option<String> {
 }
 
 /// Fields of `changes` in the order a sentence lists them; others follow by name.
-const FIELD_ORDER: [&str; 8] = [
+const FIELD_ORDER: [&str; 15] = [
     "display_name",
     "name",
     "code",
@@ -170,6 +194,13 @@ const FIELD_ORDER: [&str; 8] = [
     "region",
     "store",
     "address",
+    "kind",
+    "purpose",
+    "owner",
+    "capacity",
+    "rules",
+    "chat_id",
+    "status",
     "active",
 ];
 
@@ -222,6 +253,15 @@ impl Event<'_> {
         }
     }
 
+    /// 「宝妈福利群（上海南京西路店）」: the community and its store.
+    fn community_label(&self) -> String {
+        let name = text(self.d, "name").map_or_else(|| self.id(), str::to_owned);
+        match self.d.get("store").and_then(|s| text(s, "name")) {
+            Some(store) => paren(self.lang, &name, store),
+            None => name,
+        }
+    }
+
     fn token_label(&self) -> String {
         text(self.d, "name").map_or_else(|| self.id(), |n| format!("“{n}”"))
     }
@@ -270,8 +310,16 @@ impl Event<'_> {
             "store" => "store",
             "role" if zh => "角色",
             "role" => "role",
-            "active" if zh => "状态",
-            "active" => "status",
+            "active" | "status" if zh => "状态",
+            "active" | "status" => "status",
+            "kind" if zh => "类型",
+            "purpose" if zh => "用途",
+            "capacity" if zh => "人数上限",
+            "rules" if zh => "群规",
+            "rules" => "rules",
+            "owner" if zh => "群主",
+            "chat_id" if zh => "群 ID",
+            "chat_id" => "chat id",
             other => other,
         };
         label.to_owned()
@@ -285,6 +333,9 @@ impl Event<'_> {
             Value::Bool(true) => self.word("是", "yes"),
             Value::Bool(false) => self.word("否", "no"),
             Value::String(s) if field == "role" => role_word(self.lang, s),
+            Value::String(s) if matches!(field, "kind" | "purpose" | "status") => {
+                community_word(self.lang, s)
+            }
             Value::String(s) if s.trim().is_empty() => self.word("空", "empty"),
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
@@ -357,6 +408,13 @@ impl Event<'_> {
             (Kind::Staff, "staff.password_changed") => self.password_changed(),
             (Kind::Token, "token.created") => self.token("创建了", "created"),
             (Kind::Token, "token.revoked") => self.token("吊销了", "revoked"),
+            (Kind::Community, "community.created") => {
+                self.created(Kind::Community, &self.community_label())
+            }
+            (Kind::Community, "community.updated") => {
+                let changes = self.changes();
+                self.updated(Kind::Community, &self.community_label(), changes.as_deref())
+            }
             _ => self.unknown(),
         }
     }
@@ -610,11 +668,19 @@ mod tests {
             }
             AuditAction::PasswordChanged => json!({}),
             AuditAction::TokenCreated | AuditAction::TokenRevoked => json!({ "name": "ci" }),
+            AuditAction::CommunityCreated => json!({
+                "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
+                "kind": "discount", "purpose": "sales", "owner": "王芳",
+            }),
+            AuditAction::CommunityUpdated => json!({
+                "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
+                "changes": { "kind": ["discount", "tutorial"], "capacity": [500, 300] },
+            }),
         };
         event(a, detail)
     }
 
-    const ALL: [AuditAction; 11] = [
+    const ALL: [AuditAction; 13] = [
         AuditAction::BrandCreated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
@@ -626,11 +692,13 @@ mod tests {
         AuditAction::PasswordChanged,
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
+        AuditAction::CommunityCreated,
+        AuditAction::CommunityUpdated,
     ];
 
     #[test]
     fn every_action_reads_as_a_sentence_in_both_languages() {
-        let expected: [(&str, &str); 11] = [
+        let expected: [(&str, &str); 13] = [
             (
                 "张三 创建了品牌 演示品牌（demo）",
                 "张三 created brand 演示品牌 (demo)",
@@ -660,6 +728,14 @@ mod tests {
             ("张三 修改了自己的密码", "张三 changed their own password"),
             ("张三 创建了令牌 “ci”", "张三 created API token “ci”"),
             ("张三 吊销了令牌 “ci”", "张三 revoked API token “ci”"),
+            (
+                "张三 新增了社群 宝妈福利群（上海南京西路店）",
+                "张三 added community 宝妈福利群 (上海南京西路店)",
+            ),
+            (
+                "张三 修改了社群 宝妈福利群（上海南京西路店）：类型从福利群改为教程群，人数上限从500改为300",
+                "张三 updated community 宝妈福利群 (上海南京西路店): kind changed from discount to tutorial, capacity changed from 500 to 300",
+            ),
         ];
         for (a, (zh, en)) in ALL.into_iter().zip(expected) {
             let e = sample(a);

@@ -58,6 +58,8 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::RegionInactive => "该大区已停用，请选择其他大区".into(),
             Reason::UnknownStore => "请选择一个营业中的门店".into(),
             Reason::WrongPassword => "当前密码不正确".into(),
+            Reason::NotOneOf(_) => "请从列表中选择".into(),
+            Reason::UnknownOwner => "群主须是该门店在职的导购或店长".into(),
         },
         Lang::En => match r {
             Reason::Required => "Required".into(),
@@ -80,6 +82,10 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::RegionInactive => "This region is deactivated; choose another".into(),
             Reason::UnknownStore => "Choose an open store".into(),
             Reason::WrongPassword => "This is not your current password".into(),
+            Reason::NotOneOf(_) => "Choose one of the listed values".into(),
+            Reason::UnknownOwner => {
+                "The owner must be an active shop guide or manager of this store".into()
+            }
         },
     }
 }
