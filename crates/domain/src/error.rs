@@ -120,6 +120,7 @@ pub enum Subject {
     Region,
     Store,
     Staff,
+    Community,
 }
 
 impl Subject {
@@ -129,6 +130,7 @@ impl Subject {
             Subject::Region => "region",
             Subject::Store => "store",
             Subject::Staff => "staff member",
+            Subject::Community => "community",
         }
     }
 }

@@ -7,6 +7,7 @@
 #[macro_use]
 pub mod sql;
 pub mod audit;
+pub mod communities;
 pub mod db;
 pub mod orgs;
 pub mod pg;

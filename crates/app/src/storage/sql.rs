@@ -3,7 +3,7 @@
 //! `$N` placeholders, and bound from the same `[Value]` on SQLite (rusqlite) and on
 //! PostgreSQL (sqlx); see [`super::db::Tx`].
 
-use shequn_domain::{BrandId, RegionId, StaffId, StoreId, TokenId};
+use shequn_domain::{BrandId, CommunityId, RegionId, StaffId, StoreId, TokenId};
 
 /// One statement parameter. Nulls keep their type, because PostgreSQL infers a parameter's
 /// type from what the client declares (an untyped NULL compared with TEXT is an error).
@@ -73,7 +73,7 @@ macro_rules! id_values {
         }
     )*};
 }
-id_values!(BrandId, RegionId, StoreId, StaffId, TokenId);
+id_values!(BrandId, RegionId, StoreId, StaffId, TokenId, CommunityId);
 
 /// One decoded column value.
 #[derive(Debug, Clone, PartialEq)]

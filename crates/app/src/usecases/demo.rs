@@ -1,10 +1,14 @@
 //! Demo data for `shequn serve --demo`: a brand to click through and a second brand that
 //! the isolation tests use. Seeded once; a second start finds the brand and does nothing.
 
-use shequn_domain::{BrandId, Email, Name, RegionId, Role, Slug, StoreCode, StoreId};
+use shequn_domain::{
+    BrandId, Capacity, Email, Kind, Name, Purpose, RegionId, Role, Slug, StaffId, StoreCode,
+    StoreId,
+};
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
+use crate::storage::communities::{self, NewCommunity};
 use crate::storage::db::Tx;
 use crate::storage::staff::NewStaff;
 use crate::storage::stores::NewStore;
@@ -134,13 +138,14 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         )
         .await?;
     }
+    let mut managers = Vec::with_capacity(store_ids.len());
     for (i, s) in store_ids.iter().enumerate() {
         let email = format!(
             "manager.{}@demo.shequn.test",
             STORES[i].1.to_lowercase().replace('-', "")
         );
         let name = format!("{}店长", STORES[i].2);
-        hire(
+        let id = hire(
             tx,
             demo,
             &email,
@@ -152,11 +157,13 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
             now,
         )
         .await?;
+        managers.push(id);
     }
+    let mut first_guides: Vec<Option<StaffId>> = vec![None; store_ids.len()];
     for (i, name) in GUIDE_NAMES.iter().enumerate() {
         let email = format!("guide{:02}@demo.shequn.test", i + 1);
         let store = store_ids[i % store_ids.len()];
-        hire(
+        let id = hire(
             tx,
             demo,
             &email,
@@ -165,6 +172,36 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
             None,
             Some(store),
             hash,
+            now,
+        )
+        .await?;
+        first_guides[i % store_ids.len()].get_or_insert(id);
+    }
+    // Two communities a store: a sales group run by a guide, a service group by the manager.
+    for (i, store) in store_ids.iter().enumerate() {
+        let guide = first_guides[i].unwrap_or(managers[i]);
+        let name = STORES[i].2;
+        let sales = format!("{name}福利群");
+        open_community(
+            tx,
+            demo,
+            *store,
+            guide,
+            &sales,
+            Purpose::Sales,
+            Kind::Discount,
+            now,
+        )
+        .await?;
+        let service = format!("{name}会员服务群");
+        open_community(
+            tx,
+            demo,
+            *store,
+            managers[i],
+            &service,
+            Purpose::Brand,
+            Kind::Service,
             now,
         )
         .await?;
@@ -194,7 +231,7 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         now,
     )
     .await?;
-    hire(
+    let other_guide = hire(
         tx,
         other,
         "guide@other.shequn.test",
@@ -203,6 +240,17 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         None,
         Some(s),
         hash,
+        now,
+    )
+    .await?;
+    open_community(
+        tx,
+        other,
+        s,
+        other_guide,
+        "成都春熙路店福利群",
+        Purpose::Sales,
+        Kind::Discount,
         now,
     )
     .await?;
@@ -226,7 +274,7 @@ async fn hire(
     store: Option<StoreId>,
     hash: &str,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<StaffId, AppError> {
     let email = parse(Email::parse("email", email))?;
     let new = NewStaff {
         email: &email,
@@ -236,6 +284,31 @@ async fn hire(
         store,
         password_hash: hash,
     };
-    staff::insert(tx, brand, &new, now).await?;
+    Ok(staff::insert(tx, brand, &new, now).await?)
+}
+
+/// A community of `store` run by `owner`.
+#[allow(clippy::too_many_arguments)]
+async fn open_community(
+    tx: &mut Tx,
+    brand: BrandId,
+    store: StoreId,
+    owner: StaffId,
+    name: &str,
+    purpose: Purpose,
+    kind: Kind,
+    now: i64,
+) -> Result<(), AppError> {
+    let new = NewCommunity {
+        store,
+        owner,
+        name,
+        purpose,
+        kind,
+        capacity: Capacity::DEFAULT,
+        rules: "1. 友善交流，不发广告。\n2. 福利与活动以群公告为准。",
+        overflow_of: None,
+    };
+    communities::insert(tx, brand, &new, None, now).await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod brands;
+pub mod communities;
 pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;

@@ -96,11 +96,13 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         (Lang::Zh, "code") => "编码",
         (Lang::Zh, "email" | "admin_email") => "邮箱",
         (Lang::Zh, "slug") => "标识",
+        (Lang::Zh, "chat_id") => "群 ID",
         (Lang::Zh, _) => "这个值",
         (Lang::En, "name") => "name",
         (Lang::En, "code") => "code",
         (Lang::En, "email" | "admin_email") => "email",
         (Lang::En, "slug") => "slug",
+        (Lang::En, "chat_id") => "chat group id",
         (Lang::En, _) => "value",
     }
 }
@@ -111,10 +113,12 @@ fn subject_name(lang: Lang, s: Subject) -> &'static str {
         (Lang::Zh, Subject::Region) => "大区",
         (Lang::Zh, Subject::Store) => "门店",
         (Lang::Zh, Subject::Staff) => "员工",
+        (Lang::Zh, Subject::Community) => "社群",
         (Lang::En, Subject::Brand) => "brand",
         (Lang::En, Subject::Region) => "region",
         (Lang::En, Subject::Store) => "store",
         (Lang::En, Subject::Staff) => "staff member",
+        (Lang::En, Subject::Community) => "community",
     }
 }
 

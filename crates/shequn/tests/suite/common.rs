@@ -342,6 +342,7 @@ impl TestApp {
             "stores": self.list_all(token, "/api/v1/stores").await,
             "staff": self.list_all(token, "/api/v1/staff").await,
             "tokens": self.list_all(token, "/api/v1/tokens").await,
+            "communities": self.list_all(token, "/api/v1/communities").await,
         })
     }
 
@@ -362,6 +363,7 @@ impl TestApp {
             regions: by(self.list_all(&admin, "/api/v1/regions").await, "name"),
             stores: by(self.list_all(&admin, "/api/v1/stores").await, "code"),
             staff: by(self.list_all(&admin, "/api/v1/staff").await, "email"),
+            communities: by(self.list_all(&admin, "/api/v1/communities").await, "name"),
             admin,
         }
     }
@@ -401,6 +403,8 @@ pub struct Demo {
     pub stores: HashMap<String, i64>,
     /// Staff id by email.
     pub staff: HashMap<String, i64>,
+    /// Community id by name.
+    pub communities: HashMap<String, i64>,
 }
 
 impl Demo {
@@ -418,6 +422,14 @@ impl Demo {
             .stores
             .get(code)
             .unwrap_or_else(|| panic!("demo has no store {code}"))
+    }
+
+    #[track_caller]
+    pub fn community(&self, name: &str) -> i64 {
+        *self
+            .communities
+            .get(name)
+            .unwrap_or_else(|| panic!("demo has no community {name}"))
     }
 
     #[track_caller]

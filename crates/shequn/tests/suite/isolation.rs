@@ -22,6 +22,7 @@ enum Kind {
     Store,
     Staff,
     Token,
+    Community,
 }
 
 /// How one route is shown to be isolated.
@@ -90,6 +91,16 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ("get", "/api/v1/tokens") => List(Token),
         ("post", "/api/v1/tokens") => Create(Token),
         ("delete", "/api/v1/tokens/{token_id}") => Foreign(Token, None),
+
+        ("get", "/api/v1/communities") => List(Community),
+        ("post", "/api/v1/communities") => Create(Community),
+        ("get", "/api/v1/communities/{community_id}") => Foreign(Community, None),
+        ("patch", "/api/v1/communities/{community_id}") => Foreign(
+            Community,
+            Some(json!({ "name": "hijacked", "kind": "notice", "status": "archived" })),
+        ),
+        ("get", "/api/v1/communities/{community_id}/kinds") => Foreign(Community, None),
+        ("post", "/api/v1/communities/{community_id}/overflow") => Foreign(Community, None),
 
         _ => return None,
     })
@@ -179,6 +190,10 @@ impl World {
             Kind::Store => vec![d.store("SH-001"), d.store("JN-001")],
             Kind::Staff => vec![d.staff(ADMIN), d.staff(GUIDE01)],
             Kind::Token => self.demo_tokens.iter().map(|(id, _)| *id).collect(),
+            Kind::Community => vec![
+                d.community("上海南京西路店福利群"),
+                d.community("济南泉城路店会员服务群"),
+            ],
         }
     }
 
@@ -189,6 +204,7 @@ impl World {
             Kind::Store => d.stores.values().copied().collect(),
             Kind::Staff => d.staff.values().copied().collect(),
             Kind::Token => self.demo_token_ids.clone(),
+            Kind::Community => d.communities.values().copied().collect(),
         }
     }
 
@@ -208,6 +224,13 @@ impl World {
                 .get(admin, &format!("/api/v1/staff/{id}"))
                 .await
                 .expect(200),
+            Kind::Community => {
+                let path = format!("/api/v1/communities/{id}");
+                json!({
+                    "community": app.get(admin, &path).await.expect(200),
+                    "kinds": app.get(admin, &format!("{path}/kinds")).await.expect(200),
+                })
+            }
             Kind::Token => {
                 let (_, secret) = self
                     .demo_tokens
@@ -344,6 +367,13 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             vec![format!("store_id={}", w.demo.store("SH-001"))],
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
+        Kind::Community => (
+            "/api/v1/communities",
+            vec![
+                format!("store_id={}", w.demo.store("SH-001")),
+                format!("owner_id={}", w.demo.staff(GUIDE01)),
+            ],
+        ),
     };
     let demo_ids = w.demo_ids(kind);
     for token in other.both() {
@@ -478,6 +508,52 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             );
             let made = app
                 .post(&other.admin, "/api/v1/staff", guide_at(w.other_store))
+                .await
+                .expect(201);
+            assert_eq!(made["store_id"], w.other_store);
+        }
+        Kind::Community => {
+            let community_in =
+                |store: i64| json!({ "store_id": store, "name": "越界群", "kind": "discount" });
+            let absent = app
+                .post(
+                    &other.admin,
+                    "/api/v1/communities",
+                    community_in(NO_SUCH_ID),
+                )
+                .await;
+            for store in w.targets(Kind::Store) {
+                for token in other.both() {
+                    assert_same_refusal(
+                        &app.post(token, "/api/v1/communities", community_in(store))
+                            .await,
+                        &absent,
+                    );
+                }
+            }
+            // Naming demo's guide as 群主 of one's own store is refused like a stranger.
+            let owned_by = |owner: i64| json!({ "store_id": w.other_store, "owner_id": owner, "name": "越界群主", "kind": "discount" });
+            assert_same_refusal(
+                &app.post(
+                    &other.admin,
+                    "/api/v1/communities",
+                    owned_by(w.demo.staff(GUIDE01)),
+                )
+                .await,
+                &app.post(&other.admin, "/api/v1/communities", owned_by(NO_SUCH_ID))
+                    .await,
+            );
+            assert_eq!(
+                app.brand_state(&other.admin).await,
+                theirs_before,
+                "a refused community was created"
+            );
+            let made = app
+                .post(
+                    &other.guide,
+                    "/api/v1/communities",
+                    community_in(w.other_store),
+                )
                 .await
                 .expect(201);
             assert_eq!(made["store_id"], w.other_store);

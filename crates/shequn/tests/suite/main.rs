@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod browser;
 mod cli;
+mod communities;
 mod console;
 mod errors;
 mod idempotency;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod communities;
 pub mod regions;
 pub mod staff;
 pub mod stores;
@@ -42,6 +43,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "stores", description = "Stores (门店)"),
         (name = "staff", description = "Staff: admins, managers, shop guides (导购)"),
         (name = "audit", description = "The operation log (操作日志)"),
+        (name = "communities", description = "Communities (社群) of the brand's stores"),
     )
 )]
 struct ApiDoc;
@@ -67,6 +69,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(stores::router())
         .merge(staff::router())
         .merge(audit::router())
+        .merge(communities::router())
 }
 
 /// Routes open to anonymous callers.
