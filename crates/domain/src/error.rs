@@ -49,6 +49,12 @@ pub enum Reason {
     NotOneOf(&'static str),
     /// Not a staff member who can run a community of this store.
     UnknownOwner,
+    /// Not an 11-digit mainland mobile number.
+    NotAPhone,
+    /// No customer with this id in the brand.
+    UnknownCustomer,
+    /// No active staff member of the brand with this id who can serve customers.
+    UnknownGuide,
 }
 
 impl Reason {
@@ -74,6 +80,9 @@ impl Reason {
             Reason::WrongPassword => "wrong_password",
             Reason::NotOneOf(_) => "not_one_of",
             Reason::UnknownOwner => "unknown_owner",
+            Reason::NotAPhone => "not_a_phone",
+            Reason::UnknownCustomer => "unknown_customer",
+            Reason::UnknownGuide => "unknown_guide",
         }
     }
 }
@@ -109,6 +118,11 @@ impl fmt::Display for Reason {
             Reason::UnknownOwner => {
                 f.write_str("must be an active shop guide or manager of the community's store")
             }
+            Reason::NotAPhone => f.write_str("must be an 11-digit mobile number starting with 1"),
+            Reason::UnknownCustomer => f.write_str("is not a customer of this brand"),
+            Reason::UnknownGuide => {
+                f.write_str("must be an active shop guide or manager of the customer's store")
+            }
         }
     }
 }
@@ -121,6 +135,7 @@ pub enum Subject {
     Store,
     Staff,
     Community,
+    Customer,
 }
 
 impl Subject {
@@ -131,6 +146,7 @@ impl Subject {
             Subject::Store => "store",
             Subject::Staff => "staff member",
             Subject::Community => "community",
+            Subject::Customer => "customer",
         }
     }
 }
@@ -247,6 +263,9 @@ mod tests {
             Reason::WrongPassword,
             Reason::NotOneOf("kind"),
             Reason::UnknownOwner,
+            Reason::NotAPhone,
+            Reason::UnknownCustomer,
+            Reason::UnknownGuide,
         ];
         let mut codes: Vec<&str> = reasons.iter().map(Reason::code).collect();
         assert!(

@@ -47,3 +47,7 @@ id_type!(
     /// A community (社群): a chat group that belongs to a store.
     CommunityId
 );
+id_type!(
+    /// A customer (顾客): one person of one brand.
+    CustomerId
+);

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod community;
+pub mod customer;
 pub mod error;
 pub mod ids;
 pub mod money;
@@ -13,8 +14,9 @@ pub mod values;
 
 pub use audit::{AuditAction, AuditEntry};
 pub use community::{Capacity, Community, CommunityStatus, Kind, KindChange, KindFamily, Purpose};
+pub use customer::{Channel, Consent, Customer, Phone, Tier, TierMap};
 pub use error::{DomainError, Reason, Refusal, Subject};
-pub use ids::{BrandId, CommunityId, RegionId, StaffId, StoreId, TokenId};
+pub use ids::{BrandId, CommunityId, CustomerId, RegionId, StaffId, StoreId, TokenId};
 pub use money::Fen;
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};

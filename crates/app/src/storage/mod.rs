@@ -8,6 +8,7 @@
 pub mod sql;
 pub mod audit;
 pub mod communities;
+pub mod customers;
 pub mod db;
 pub mod orgs;
 pub mod pg;

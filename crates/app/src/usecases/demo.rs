@@ -2,13 +2,14 @@
 //! the isolation tests use. Seeded once; a second start finds the brand and does nothing.
 
 use shequn_domain::{
-    BrandId, Capacity, Email, Kind, Name, Purpose, RegionId, Role, Slug, StaffId, StoreCode,
-    StoreId,
+    BrandId, Capacity, Channel, Consent, Customer, CustomerId, Email, Kind, Name, Phone, Purpose,
+    RegionId, Role, Slug, StaffId, StoreCode, StoreId,
 };
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
 use crate::storage::communities::{self, NewCommunity};
+use crate::storage::customers;
 use crate::storage::db::Tx;
 use crate::storage::staff::NewStaff;
 use crate::storage::stores::NewStore;
@@ -205,6 +206,45 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
             now,
         )
         .await?;
+        // Three customers a store, one from each kind of channel.
+        for (k, (channel, nickname)) in [
+            (Channel::OfficialAccount, "老顾客"),
+            (Channel::NewMedia, "小红书粉丝"),
+            (Channel::FissionPoster, "海报新客"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let c = Customer {
+                id: CustomerId(0),
+                nickname: format!("{}{nickname}", STORES[i].1),
+                avatar_flagged: false,
+                phone: Some(parse(Phone::parse(
+                    "phone",
+                    &format!("138{:04}{:04}", i + 1, k + 1),
+                ))?),
+                external_id: Some(format!("wm-demo-{}-{}", STORES[i].1, k + 1)),
+                channel,
+                invited_by: None,
+                tier: channel.default_tier(),
+                tier_reason: None,
+                consent: Consent {
+                    given: k == 0,
+                    at: (k == 0).then_some(now),
+                    source: (k == 0).then(|| "demo".to_owned()),
+                },
+                tags: if k == 1 {
+                    vec!["宝妈".to_owned()]
+                } else {
+                    vec![]
+                },
+                store_id: Some(*store),
+                guide_id: Some(guide),
+                created_at: now,
+                updated_at: now,
+            };
+            customers::insert(tx, demo, &c, now).await?;
+        }
     }
 
     let other = brand(tx, "other", "另一个品牌 Other Brand", now).await?;
@@ -254,6 +294,28 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         now,
     )
     .await?;
+    let chengdu = Customer {
+        id: CustomerId(0),
+        nickname: "成都老友".to_owned(),
+        avatar_flagged: false,
+        phone: Some(parse(Phone::parse("phone", "13900000001"))?),
+        external_id: Some("wm-other-1".to_owned()),
+        channel: Channel::FriendInvite,
+        invited_by: None,
+        tier: Channel::FriendInvite.default_tier(),
+        tier_reason: None,
+        consent: Consent {
+            given: false,
+            at: None,
+            source: None,
+        },
+        tags: vec![],
+        store_id: Some(s),
+        guide_id: Some(other_guide),
+        created_at: now,
+        updated_at: now,
+    };
+    customers::insert(tx, other, &chengdu, now).await?;
     Ok(true)
 }
 

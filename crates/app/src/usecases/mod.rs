@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod brands;
 pub mod communities;
+pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;

@@ -60,6 +60,9 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::WrongPassword => "当前密码不正确".into(),
             Reason::NotOneOf(_) => "请从列表中选择".into(),
             Reason::UnknownOwner => "群主须是该门店在职的导购或店长".into(),
+            Reason::NotAPhone => "请输入 11 位手机号，以 1 开头".into(),
+            Reason::UnknownCustomer => "没有这位顾客".into(),
+            Reason::UnknownGuide => "专属导购须是该门店在职的导购或店长".into(),
         },
         Lang::En => match r {
             Reason::Required => "Required".into(),
@@ -86,6 +89,11 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::UnknownOwner => {
                 "The owner must be an active shop guide or manager of this store".into()
             }
+            Reason::NotAPhone => "Enter an 11-digit mobile number starting with 1".into(),
+            Reason::UnknownCustomer => "No such customer".into(),
+            Reason::UnknownGuide => {
+                "The guide must be an active shop guide or manager of the customer's store".into()
+            }
         },
     }
 }
@@ -97,12 +105,14 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         (Lang::Zh, "email" | "admin_email") => "邮箱",
         (Lang::Zh, "slug") => "标识",
         (Lang::Zh, "chat_id") => "群 ID",
+        (Lang::Zh, "external_id") => "外部 ID",
         (Lang::Zh, _) => "这个值",
         (Lang::En, "name") => "name",
         (Lang::En, "code") => "code",
         (Lang::En, "email" | "admin_email") => "email",
         (Lang::En, "slug") => "slug",
         (Lang::En, "chat_id") => "chat group id",
+        (Lang::En, "external_id") => "external id",
         (Lang::En, _) => "value",
     }
 }
@@ -114,11 +124,13 @@ fn subject_name(lang: Lang, s: Subject) -> &'static str {
         (Lang::Zh, Subject::Store) => "门店",
         (Lang::Zh, Subject::Staff) => "员工",
         (Lang::Zh, Subject::Community) => "社群",
+        (Lang::Zh, Subject::Customer) => "顾客",
         (Lang::En, Subject::Brand) => "brand",
         (Lang::En, Subject::Region) => "region",
         (Lang::En, Subject::Store) => "store",
         (Lang::En, Subject::Staff) => "staff member",
         (Lang::En, Subject::Community) => "community",
+        (Lang::En, Subject::Customer) => "customer",
     }
 }
 

@@ -343,6 +343,8 @@ impl TestApp {
             "staff": self.list_all(token, "/api/v1/staff").await,
             "tokens": self.list_all(token, "/api/v1/tokens").await,
             "communities": self.list_all(token, "/api/v1/communities").await,
+            "customers": self.list_all(token, "/api/v1/customers").await,
+            "intent_tiers": self.get(token, "/api/v1/intent-tiers").await.expect(200),
         })
     }
 
@@ -364,6 +366,7 @@ impl TestApp {
             stores: by(self.list_all(&admin, "/api/v1/stores").await, "code"),
             staff: by(self.list_all(&admin, "/api/v1/staff").await, "email"),
             communities: by(self.list_all(&admin, "/api/v1/communities").await, "name"),
+            customers: by(self.list_all(&admin, "/api/v1/customers").await, "nickname"),
             admin,
         }
     }
@@ -405,6 +408,8 @@ pub struct Demo {
     pub staff: HashMap<String, i64>,
     /// Community id by name.
     pub communities: HashMap<String, i64>,
+    /// Customer id by nickname.
+    pub customers: HashMap<String, i64>,
 }
 
 impl Demo {
@@ -422,6 +427,14 @@ impl Demo {
             .stores
             .get(code)
             .unwrap_or_else(|| panic!("demo has no store {code}"))
+    }
+
+    #[track_caller]
+    pub fn customer(&self, nickname: &str) -> i64 {
+        *self
+            .customers
+            .get(nickname)
+            .unwrap_or_else(|| panic!("demo has no customer {nickname}"))
     }
 
     #[track_caller]

@@ -23,6 +23,7 @@ enum Kind {
     Staff,
     Token,
     Community,
+    Customer,
 }
 
 /// How one route is shown to be isolated.
@@ -46,6 +47,8 @@ enum Case {
     ChangePassword,
     /// The operation log shows the caller's brand's events only.
     Audit,
+    /// The channel → tier mapping read and set is the caller's brand's own.
+    TierMap,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -101,6 +104,18 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ),
         ("get", "/api/v1/communities/{community_id}/kinds") => Foreign(Community, None),
         ("post", "/api/v1/communities/{community_id}/overflow") => Foreign(Community, None),
+
+        ("get", "/api/v1/customers") => List(Customer),
+        ("post", "/api/v1/customers") => Create(Customer),
+        ("get", "/api/v1/customers/{customer_id}") => Foreign(Customer, None),
+        ("patch", "/api/v1/customers/{customer_id}") => Foreign(
+            Customer,
+            Some(
+                json!({ "nickname": "hijacked", "tags": ["x"], "consent": false,
+                         "tier": { "tier": "weak", "reason": "hijack" } }),
+            ),
+        ),
+        ("get" | "put", "/api/v1/intent-tiers") => TierMap,
 
         _ => return None,
     })
@@ -194,6 +209,7 @@ impl World {
                 d.community("上海南京西路店福利群"),
                 d.community("济南泉城路店会员服务群"),
             ],
+            Kind::Customer => vec![d.customer("SH-001老顾客"), d.customer("JN-001海报新客")],
         }
     }
 
@@ -205,6 +221,7 @@ impl World {
             Kind::Staff => d.staff.values().copied().collect(),
             Kind::Token => self.demo_token_ids.clone(),
             Kind::Community => d.communities.values().copied().collect(),
+            Kind::Customer => d.customers.values().copied().collect(),
         }
     }
 
@@ -222,6 +239,10 @@ impl World {
                 .expect(200),
             Kind::Staff => app
                 .get(admin, &format!("/api/v1/staff/{id}"))
+                .await
+                .expect(200),
+            Kind::Customer => app
+                .get(admin, &format!("/api/v1/customers/{id}"))
                 .await
                 .expect(200),
             Kind::Community => {
@@ -305,6 +326,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Me => me(&app, &other).await,
             Case::ChangePassword => change_password(&app, &world, &other).await,
             Case::Audit => audit(&app, &world, &other).await,
+            Case::TierMap => tier_map(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -367,6 +389,15 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             vec![format!("store_id={}", w.demo.store("SH-001"))],
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
+        Kind::Customer => (
+            "/api/v1/customers",
+            vec![
+                format!("store_id={}", w.demo.store("SH-001")),
+                format!("guide_id={}", w.demo.staff(GUIDE01)),
+                // A demo customer's whole number finds nothing in another brand.
+                "phone=13800010001".to_owned(),
+            ],
+        ),
         Kind::Community => (
             "/api/v1/communities",
             vec![
@@ -508,6 +539,52 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             );
             let made = app
                 .post(&other.admin, "/api/v1/staff", guide_at(w.other_store))
+                .await
+                .expect(201);
+            assert_eq!(made["store_id"], w.other_store);
+        }
+        Kind::Customer => {
+            let absent_store = app
+                .post(
+                    &other.admin,
+                    "/api/v1/customers",
+                    json!({ "nickname": "越界", "channel": "event", "store_id": NO_SUCH_ID }),
+                )
+                .await;
+            for store in w.targets(Kind::Store) {
+                assert_same_refusal(
+                    &app.post(
+                        &other.admin,
+                        "/api/v1/customers",
+                        json!({ "nickname": "越界", "channel": "event", "store_id": store }),
+                    )
+                    .await,
+                    &absent_store,
+                );
+            }
+            let invited = |by: i64| json!({ "nickname": "被邀请", "channel": "friend_invite", "store_id": w.other_store, "invited_by": by });
+            let absent_inviter = app
+                .post(&other.admin, "/api/v1/customers", invited(NO_SUCH_ID))
+                .await;
+            for by in w.targets(Kind::Customer) {
+                assert_same_refusal(
+                    &app.post(&other.admin, "/api/v1/customers", invited(by))
+                        .await,
+                    &absent_inviter,
+                );
+            }
+            assert_eq!(
+                app.brand_state(&other.admin).await,
+                theirs_before,
+                "a refused customer was created"
+            );
+            // External ids are unique per brand: demo's is free in `other`.
+            let made = app
+                .post(
+                    &other.guide,
+                    "/api/v1/customers",
+                    json!({ "nickname": "成都新客", "channel": "event", "external_id": "wm-demo-SH-001-1" }),
+                )
                 .await
                 .expect(201);
             assert_eq!(made["store_id"], w.other_store);
@@ -665,4 +742,51 @@ async fn audit(app: &TestApp, w: &World, other: &Other) {
     app.get(&other.guide, path)
         .await
         .assert_problem(403, "forbidden");
+}
+
+async fn tier_map(app: &TestApp, w: &World, other: &Other) {
+    let demo_map = app
+        .get(&w.demo.admin, "/api/v1/intent-tiers")
+        .await
+        .expect(200);
+    let set = app
+        .call(
+            Method::PUT,
+            "/api/v1/intent-tiers",
+            &other.admin,
+            Some(&json!([{ "channel": "fission_poster", "tier": "strong" }])),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        set["customers_moved"], 0,
+        "brand `other` has no poster customers"
+    );
+    let theirs = app
+        .get(&other.guide, "/api/v1/intent-tiers")
+        .await
+        .expect(200);
+    assert!(
+        theirs
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|t| t["channel"] == "fission_poster" && t["tier"] == "strong"),
+        "the change is theirs: {theirs}"
+    );
+    assert_eq!(
+        app.get(&w.demo.admin, "/api/v1/intent-tiers")
+            .await
+            .expect(200),
+        demo_map,
+        "brand `demo` keeps its mapping"
+    );
+    app.call(
+        Method::PUT,
+        "/api/v1/intent-tiers",
+        &other.guide,
+        Some(&json!([{ "channel": "event", "tier": "weak" }])),
+    )
+    .await
+    .assert_problem(403, "forbidden");
 }

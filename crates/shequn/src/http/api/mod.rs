@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod communities;
+pub mod customers;
 pub mod regions;
 pub mod staff;
 pub mod stores;
@@ -44,6 +45,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "staff", description = "Staff: admins, managers, shop guides (导购)"),
         (name = "audit", description = "The operation log (操作日志)"),
         (name = "communities", description = "Communities (社群) of the brand's stores"),
+        (name = "customers", description = "Customers (顾客), their intent tiers and consent"),
     )
 )]
 struct ApiDoc;
@@ -70,6 +72,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(audit::router())
         .merge(communities::router())
+        .merge(customers::router())
 }
 
 /// Routes open to anonymous callers.

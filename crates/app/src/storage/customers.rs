@@ -1,0 +1,305 @@
+//! SQL for customers, their tags and the brand's channel → tier mapping.
+
+use shequn_domain::{
+    BrandId, Channel, Consent, Cursor, Customer, CustomerId, PageSize, Phone, RegionId, SearchText,
+    StaffId, StoreId, Tier, TierMap,
+};
+
+use super::db::Tx;
+use super::sql::{Row, StoreError, take_total};
+
+/// The columns [`customer`] decodes, in its order (tags are read apart).
+const COLUMNS: &str = "id, nickname, avatar_flagged, phone, external_id, channel, invited_by, \
+     tier, tier_reason, consent, consent_at, consent_source, store_id, guide_staff_id, \
+     created_at, updated_at";
+
+fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
+    parsed.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn customer(r: &Row) -> Result<Customer, StoreError> {
+    let phone: Option<String> = r.get(3)?;
+    let channel: String = r.get(5)?;
+    let tier: String = r.get(7)?;
+    Ok(Customer {
+        id: CustomerId(r.get(0)?),
+        nickname: r.get(1)?,
+        avatar_flagged: r.get(2)?,
+        phone: phone
+            .map(|p| decode(Phone::parse("phone", &p)))
+            .transpose()?,
+        external_id: r.get(4)?,
+        channel: decode(Channel::parse("channel", &channel))?,
+        invited_by: r.get::<Option<i64>>(6)?.map(CustomerId),
+        tier: decode(Tier::parse("tier", &tier))?,
+        tier_reason: r.get(8)?,
+        consent: Consent {
+            given: r.get(9)?,
+            at: r.get(10)?,
+            source: r.get(11)?,
+        },
+        tags: Vec::new(),
+        store_id: r.get::<Option<i64>>(12)?.map(StoreId),
+        guide_id: r.get::<Option<i64>>(13)?.map(StaffId),
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+    })
+}
+
+/// Writes `c` as a new customer (its id is ignored) with its tags; returns it as stored.
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    c: &Customer,
+    now: i64,
+) -> Result<Customer, StoreError> {
+    let sql = format!(
+        "INSERT INTO customers (brand_id, nickname, avatar_flagged, phone, external_id, channel,
+             invited_by, tier, tier_reason, consent, consent_at, consent_source, store_id,
+             guide_staff_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING {COLUMNS}"
+    );
+    let row = tx
+        .query_one(
+            &sql,
+            &params![
+                brand,
+                c.nickname.as_str(),
+                c.avatar_flagged,
+                c.phone.as_ref().map(Phone::full),
+                c.external_id.as_deref(),
+                c.channel.as_str(),
+                c.invited_by.map(CustomerId::get),
+                c.tier.as_str(),
+                c.tier_reason.as_deref(),
+                c.consent.given,
+                c.consent.at,
+                c.consent.source.as_deref(),
+                c.store_id,
+                c.guide_id,
+                now
+            ],
+        )
+        .await?;
+    let mut made = customer(&row)?;
+    set_tags(tx, brand, made.id, &c.tags).await?;
+    made.tags = c.tags.clone();
+    Ok(made)
+}
+
+/// Writes every editable field of `c` and its tags.
+pub async fn update(
+    tx: &mut Tx,
+    brand: BrandId,
+    c: &Customer,
+    now: i64,
+) -> Result<Customer, StoreError> {
+    let sql = format!(
+        "UPDATE customers SET nickname = $3, avatar_flagged = $4, phone = $5, external_id = $6,
+             tier = $7, tier_reason = $8, consent = $9, consent_at = $10, consent_source = $11,
+             store_id = $12, guide_staff_id = $13, updated_at = $14
+         WHERE brand_id = $1 AND id = $2
+         RETURNING {COLUMNS}"
+    );
+    let row = tx
+        .query_one(
+            &sql,
+            &params![
+                brand,
+                c.id.get(),
+                c.nickname.as_str(),
+                c.avatar_flagged,
+                c.phone.as_ref().map(Phone::full),
+                c.external_id.as_deref(),
+                c.tier.as_str(),
+                c.tier_reason.as_deref(),
+                c.consent.given,
+                c.consent.at,
+                c.consent.source.as_deref(),
+                c.store_id,
+                c.guide_id,
+                now
+            ],
+        )
+        .await?;
+    let mut saved = customer(&row)?;
+    set_tags(tx, brand, saved.id, &c.tags).await?;
+    saved.tags = c.tags.clone();
+    Ok(saved)
+}
+
+async fn set_tags(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+    tags: &[String],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM customer_tags WHERE brand_id = $1 AND customer_id = $2",
+        &params![brand, id.get()],
+    )
+    .await?;
+    for tag in tags {
+        tx.execute(
+            "INSERT INTO customer_tags (brand_id, customer_id, tag) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &params![brand, id.get(), tag.as_str()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn tags_of(tx: &mut Tx, brand: BrandId, id: CustomerId) -> Result<Vec<String>, StoreError> {
+    tx.query(
+        "SELECT tag FROM customer_tags WHERE brand_id = $1 AND customer_id = $2 ORDER BY tag",
+        &params![brand, id.get()],
+    )
+    .await?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
+/// A customer with the region of their store, if they have one (for scope checks).
+pub async fn get(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+) -> Result<Option<(Customer, Option<RegionId>)>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, store_region FROM (
+           SELECT c.*, st.region_id AS store_region FROM customers c
+           LEFT JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id
+         ) AS c WHERE brand_id = $1 AND id = $2"
+    );
+    let Some(row) = tx.query_opt(&sql, &params![brand, id.get()]).await? else {
+        return Ok(None);
+    };
+    let mut c = customer(&row)?;
+    let region = row.get::<Option<i64>>(16)?.map(RegionId);
+    c.tags = tags_of(tx, brand, c.id).await?;
+    Ok(Some((c, region)))
+}
+
+/// Whether the brand has a customer with this id.
+pub async fn exists(tx: &mut Tx, brand: BrandId, id: CustomerId) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM customers WHERE brand_id = $1 AND id = $2",
+            &params![brand, id.get()],
+        )
+        .await?
+        .is_some())
+}
+
+/// What a customer list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub region: Option<RegionId>,
+    pub store: Option<StoreId>,
+    pub guide: Option<StaffId>,
+    pub tier: Option<Tier>,
+    pub channel: Option<Channel>,
+    pub tag: Option<String>,
+    /// Part of the nickname.
+    pub search: Option<SearchText>,
+    /// The whole number.
+    pub phone: Option<Phone>,
+}
+
+/// Customers after `after` in id order, with their tags, and how many match in all.
+pub async fn list(
+    tx: &mut Tx,
+    brand: BrandId,
+    f: &CustomerFilter,
+    after: Cursor,
+    limit: PageSize,
+) -> Result<(Vec<Customer>, Option<i64>), StoreError> {
+    let sql = format!(
+        "SELECT * FROM (
+           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM (
+             SELECT c.*, st.region_id AS store_region FROM customers c
+             LEFT JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id
+           ) AS c
+           WHERE brand_id = $1
+             AND ($3 IS NULL OR store_region = $3) AND ($4 IS NULL OR store_id = $4)
+             AND ($5 IS NULL OR guide_staff_id = $5) AND ($6 IS NULL OR tier = $6)
+             AND ($7 IS NULL OR channel = $7)
+             AND ($8 IS NULL OR EXISTS (SELECT 1 FROM customer_tags t
+                  WHERE t.brand_id = c.brand_id AND t.customer_id = c.id AND t.tag = $8))
+             AND ($9 IS NULL OR LOWER(nickname) LIKE LOWER($9) ESCAPE '\\')
+             AND ($10 IS NULL OR phone = $10)
+         ) AS matching WHERE id > $2 ORDER BY id LIMIT $11"
+    );
+    let pattern = f.search.as_ref().map(SearchText::like_pattern);
+    let mut rows = tx
+        .query(
+            &sql,
+            &params![
+                brand,
+                after.0,
+                f.region,
+                f.store,
+                f.guide,
+                f.tier.map(Tier::as_str),
+                f.channel.map(Channel::as_str),
+                f.tag.as_deref(),
+                pattern.as_deref(),
+                f.phone.as_ref().map(Phone::full),
+                i64::from(limit.get())
+            ],
+        )
+        .await?;
+    debug_assert!(rows.len() <= limit.get() as usize);
+    let total = take_total(&mut rows)?;
+    let mut out = rows.iter().map(customer).collect::<Result<Vec<_>, _>>()?;
+    for c in &mut out {
+        c.tags = tags_of(tx, brand, c.id).await?;
+    }
+    Ok((out, total))
+}
+
+/// The brand's channel → tier mapping (its own choices over the defaults).
+pub async fn tier_map(tx: &mut Tx, brand: BrandId) -> Result<TierMap, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT channel, tier FROM brand_tiers WHERE brand_id = $1",
+            &params![brand],
+        )
+        .await?;
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let channel: String = r.get(0)?;
+        let tier: String = r.get(1)?;
+        pairs.push((
+            decode(Channel::parse("channel", &channel))?,
+            decode(Tier::parse("tier", &tier))?,
+        ));
+    }
+    Ok(TierMap::new(pairs))
+}
+
+/// Sets the tier of one channel for the brand, and re-derives it for every customer of
+/// that channel whose tier staff did not set by hand; returns how many changed.
+pub async fn set_channel_tier(
+    tx: &mut Tx,
+    brand: BrandId,
+    channel: Channel,
+    tier: Tier,
+    now: i64,
+) -> Result<u64, StoreError> {
+    tx.execute(
+        "INSERT INTO brand_tiers (brand_id, channel, tier) VALUES ($1, $2, $3)
+         ON CONFLICT (brand_id, channel) DO UPDATE SET tier = excluded.tier",
+        &params![brand, channel.as_str(), tier.as_str()],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE customers SET tier = $3, updated_at = $4
+         WHERE brand_id = $1 AND channel = $2 AND tier_reason IS NULL AND tier <> $3",
+        &params![brand, channel.as_str(), tier.as_str(), now],
+    )
+    .await
+}
