@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod common;
+pub mod communities;
 pub mod errors;
 pub mod home;
 pub mod login;
@@ -79,6 +80,7 @@ pub struct Text {
     pub regions: regions::Regions,
     pub stores: stores::Stores,
     pub staff: staff::Staff,
+    pub communities: communities::Communities,
     pub tokens: tokens::Tokens,
     pub audit: audit::Audit,
     pub account: account::Account,
@@ -93,6 +95,7 @@ pub static ZH: Text = Text {
     regions: regions::ZH,
     stores: stores::ZH,
     staff: staff::ZH,
+    communities: communities::ZH,
     tokens: tokens::ZH,
     audit: audit::ZH,
     account: account::ZH,
@@ -107,6 +110,7 @@ pub static EN: Text = Text {
     regions: regions::EN,
     stores: stores::EN,
     staff: staff::EN,
+    communities: communities::EN,
     tokens: tokens::EN,
     audit: audit::EN,
     account: account::EN,

@@ -13,6 +13,7 @@ mod account;
 mod audit;
 pub mod audit_text;
 mod chrome;
+mod communities;
 mod csrf;
 pub mod error_text;
 mod form;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(regions::router())
         .merge(stores::router())
         .merge(staff::router())
+        .merge(communities::router())
         .merge(audit::router())
         .merge(account::router())
         .merge(tokens::router())

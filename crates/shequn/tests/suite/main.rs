@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod communities;
 mod console;
+mod console_communities;
 mod customers;
 mod errors;
 mod idempotency;
