@@ -156,6 +156,8 @@ pub struct Community {
     pub chat_id: Option<String>,
     /// The community this one was opened from when it was full.
     pub overflow_of: Option<CommunityId>,
+    /// Current members (open stints).
+    pub members: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -212,4 +214,73 @@ mod tests {
             Some(2_000)
         );
     }
+}
+
+/// A member's part in a community (seed 000): the few who carry it, the many who follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    /// 核心人物: a figure the others gather around (an expert, a KOC).
+    CoreFigure,
+    /// 活跃分子: keeps the talk going; may be rewarded (see the reward note).
+    ActiveFollower,
+    /// 管理员: helps the 群主 keep order.
+    Admin,
+    /// 普通成员.
+    Member,
+}
+
+text_enum!(MemberRole, "role",
+    CoreFigure => "core_figure", ActiveFollower => "active_follower", Admin => "admin",
+    Member => "member");
+
+/// How a customer came into a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinSource {
+    /// Through an invite link or QR code of the community.
+    InviteLink,
+    /// Reported by the chat platform (a WeCom callback).
+    Platform,
+    /// Added by staff in the console or through the API.
+    Staff,
+    /// Brought in by a bulk import.
+    Import,
+}
+
+text_enum!(JoinSource, "source",
+    InviteLink => "invite_link", Platform => "platform", Staff => "staff", Import => "import");
+
+/// One stint of a customer in a community: joined, maybe left. A customer can be in
+/// several communities, and in one community again after leaving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub id: i64,
+    pub community_id: CommunityId,
+    pub customer_id: crate::CustomerId,
+    pub role: MemberRole,
+    /// What an active follower is rewarded with, for the 群主 to remember.
+    pub reward_note: Option<String>,
+    pub source: JoinSource,
+    pub joined_at: i64,
+    pub left_at: Option<i64>,
+}
+
+/// Where a join landed: the community asked for, or its overflow sibling when it was full.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    pub membership: Membership,
+    /// True when the customer was already a member (nothing changed).
+    pub already: bool,
+    /// The sibling the join overflowed into, when the community asked for was full.
+    pub overflowed_into: Option<CommunityId>,
+}
+
+/// A member as a community's member list shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunityMember {
+    pub membership: Membership,
+    pub nickname: String,
+    pub tier: crate::Tier,
+    pub phone: Option<crate::Phone>,
 }

@@ -168,6 +168,8 @@ pub enum Refusal {
     BrandRequired { brands: Vec<String> },
     /// Not enough stock for the request.
     OutOfStock,
+    /// The community is archived: nobody joins it.
+    CommunityArchived,
 }
 
 impl Refusal {
@@ -177,6 +179,7 @@ impl Refusal {
             Refusal::RegionHasActiveStores { .. } => "region_has_active_stores",
             Refusal::BrandRequired { .. } => "brand_required",
             Refusal::OutOfStock => "out_of_stock",
+            Refusal::CommunityArchived => "community_archived",
         }
     }
 
@@ -186,7 +189,7 @@ impl Refusal {
             Refusal::Taken { field, .. } => Some(field),
             Refusal::RegionHasActiveStores { .. } => Some("active"),
             Refusal::BrandRequired { .. } => Some("brand"),
-            Refusal::OutOfStock => None,
+            Refusal::OutOfStock | Refusal::CommunityArchived => None,
         }
     }
 }
@@ -216,6 +219,7 @@ impl fmt::Display for Refusal {
                 brands.join(", ")
             ),
             Refusal::OutOfStock => f.write_str("not enough stock"),
+            Refusal::CommunityArchived => f.write_str("the community is archived"),
         }
     }
 }

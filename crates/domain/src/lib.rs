@@ -13,7 +13,10 @@ pub mod scope;
 pub mod values;
 
 pub use audit::{AuditAction, AuditEntry};
-pub use community::{Capacity, Community, CommunityStatus, Kind, KindChange, KindFamily, Purpose};
+pub use community::{
+    Capacity, Community, CommunityMember, CommunityStatus, JoinSource, Joined, Kind, KindChange,
+    KindFamily, MemberRole, Membership, Purpose,
+};
 pub use customer::{Channel, Consent, Customer, Phone, Tier, TierMap};
 pub use error::{DomainError, Reason, Refusal, Subject};
 pub use ids::{BrandId, CommunityId, CustomerId, RegionId, StaffId, StoreId, TokenId};

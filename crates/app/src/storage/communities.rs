@@ -12,9 +12,12 @@ use super::sql::{Row, StoreError, take_total};
 const COLUMNS: &str = "id, store_id, owner_staff_id, name, purpose, kind, capacity, rules, \
      status, chat_id, overflow_of, created_at, updated_at";
 
-/// Communities with the region of their store as `store_region` (for scope), under the
-/// communities' own column names.
-const WITH_REGION: &str = "(SELECT c.*, st.region_id AS store_region FROM communities c
+/// Communities with the region of their store as `store_region` (for scope) and their
+/// current member count as `members`, under the communities' own column names.
+const WITH_REGION: &str = "(SELECT c.*, st.region_id AS store_region,
+       (SELECT COUNT(*) FROM community_members m
+        WHERE m.brand_id = c.brand_id AND m.community_id = c.id AND m.left_at IS NULL) AS members
+     FROM communities c
      JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id) AS c";
 
 fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
@@ -37,6 +40,7 @@ fn community(r: &Row) -> Result<Community, StoreError> {
         status: decode(CommunityStatus::parse("status", &status))?,
         chat_id: r.get(9)?,
         overflow_of: r.get::<Option<i64>>(10)?.map(CommunityId),
+        members: 0,
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
     })
@@ -114,12 +118,17 @@ pub async fn get(
     id: CommunityId,
 ) -> Result<Option<(Community, RegionId)>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS}, store_region FROM {WITH_REGION} WHERE brand_id = $1 AND id = $2"
+        "SELECT {COLUMNS}, store_region, members FROM {WITH_REGION}
+         WHERE brand_id = $1 AND id = $2"
     );
     tx.query_opt(&sql, &params![brand, id.get()])
         .await?
         .as_ref()
-        .map(|r| -> Result<_, StoreError> { Ok((community(r)?, RegionId(r.get(13)?))) })
+        .map(|r| -> Result<_, StoreError> {
+            let mut c = community(r)?;
+            c.members = r.get(14)?;
+            Ok((c, RegionId(r.get(13)?)))
+        })
         .transpose()
 }
 
@@ -143,7 +152,7 @@ pub async fn list(
 ) -> Result<(Vec<Community>, Option<i64>), StoreError> {
     let sql = format!(
         "SELECT * FROM (
-           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM {WITH_REGION}
+           SELECT {COLUMNS}, members, COUNT(*) OVER () AS listed FROM {WITH_REGION}
            WHERE brand_id = $1
              AND ($3 IS NULL OR store_region = $3) AND ($4 IS NULL OR store_id = $4)
              AND ($5 IS NULL OR owner_staff_id = $5) AND ($6 IS NULL OR status = $6)
@@ -168,7 +177,15 @@ pub async fn list(
         .await?;
     debug_assert!(rows.len() <= limit.get() as usize);
     let total = take_total(&mut rows)?;
-    Ok((rows.iter().map(community).collect::<Result<_, _>>()?, total))
+    let listed = rows
+        .iter()
+        .map(|r| {
+            let mut c = community(r)?;
+            c.members = r.get(13)?;
+            Ok(c)
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((listed, total))
 }
 
 /// Writes every editable field of `c` (by its id).
@@ -184,6 +201,7 @@ pub async fn update(
          WHERE brand_id = $1 AND id = $2
          RETURNING {COLUMNS}"
     );
+    let members = c.members;
     let row = tx
         .query_one(
             &sql,
@@ -202,7 +220,10 @@ pub async fn update(
             ],
         )
         .await?;
-    community(&row)
+    let mut saved = community(&row)?;
+    // The edit does not touch membership: the count read with `c` stands.
+    saved.members = members;
+    Ok(saved)
 }
 
 /// The kind history, oldest first.
@@ -242,4 +263,26 @@ pub async fn family_size(
     )
     .await?
     .get(0)
+}
+
+/// The original community and every sibling opened from it, oldest first, with their
+/// member counts.
+pub async fn family(
+    tx: &mut Tx,
+    brand: BrandId,
+    root: CommunityId,
+) -> Result<Vec<Community>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, members FROM {WITH_REGION}
+         WHERE brand_id = $1 AND (id = $2 OR overflow_of = $2) ORDER BY id"
+    );
+    tx.query(&sql, &params![brand, root.get()])
+        .await?
+        .iter()
+        .map(|r| {
+            let mut c = community(r)?;
+            c.members = r.get(13)?;
+            Ok(c)
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod communities;
 pub mod customers;
 pub mod db;
+pub mod members;
 pub mod orgs;
 pub mod pg;
 pub mod regions;

@@ -112,7 +112,7 @@ async fn usable_owner(
 }
 
 /// The community if the actor can see it; otherwise "not found", as for a missing one.
-async fn visible(
+pub(crate) async fn visible(
     tx: &mut Tx,
     actor: &Actor,
     id: CommunityId,
@@ -390,49 +390,59 @@ pub async fn open_overflow(db: &Db, actor: &Actor, id: CommunityId) -> Result<Co
                 actor.can_run_community(region, full.store_id, full.owner_id),
                 "only the community's 群主 or a manager of its store opens its next group",
             )?;
-            let root = match full.overflow_of {
-                Some(r) => visible(tx, &actor, r).await?.0,
-                None => full.clone(),
-            };
-            let n = communities::family_size(tx, actor.brand, root.id).await? + 1;
-            let name = sibling_name(&root.name, u32::try_from(n).unwrap_or(u32::MAX));
-            let new = NewCommunity {
-                store: full.store_id,
-                owner: full.owner_id,
-                name: &name,
-                purpose: full.purpose,
-                kind: full.kind,
-                capacity: full.capacity,
-                rules: &full.rules,
-                overflow_of: Some(root.id),
-            };
-            let made =
-                communities::insert(tx, actor.brand, &new, Some(actor.staff), now_ms()).await?;
-            let owner = staff::get(tx, actor.brand, made.owner_id)
-                .await?
-                .map(|m| m.display_name);
-            let detail = json!({
-                "name": made.name,
-                "store": store_ref(tx, &actor, made.store_id).await?,
-                "kind": made.kind.as_str(),
-                "purpose": made.purpose.as_str(),
-                "owner": owner,
-                "overflow_of": root.name,
-            });
-            let place = Placement::Store {
-                region,
-                store: made.store_id,
-            };
-            let e = event(
-                &actor,
-                AuditAction::CommunityCreated,
-                made.id.get(),
-                place,
-                detail,
-            );
-            audit::record(tx, actor.brand, &e, made.created_at).await?;
-            Ok(made)
+            open_sibling(tx, &actor, &full, region).await
         })
     })
     .await
+}
+
+/// Opens the next sibling of `full` (see [`open_overflow`]), with its operation-log event.
+pub(crate) async fn open_sibling(
+    tx: &mut Tx,
+    actor: &Actor,
+    full: &Community,
+    region: RegionId,
+) -> Result<Community, AppError> {
+    let actor = *actor;
+    let root = match full.overflow_of {
+        Some(r) => visible(tx, &actor, r).await?.0,
+        None => full.clone(),
+    };
+    let n = communities::family_size(tx, actor.brand, root.id).await? + 1;
+    let name = sibling_name(&root.name, u32::try_from(n).unwrap_or(u32::MAX));
+    let new = NewCommunity {
+        store: full.store_id,
+        owner: full.owner_id,
+        name: &name,
+        purpose: full.purpose,
+        kind: full.kind,
+        capacity: full.capacity,
+        rules: &full.rules,
+        overflow_of: Some(root.id),
+    };
+    let made = communities::insert(tx, actor.brand, &new, Some(actor.staff), now_ms()).await?;
+    let owner = staff::get(tx, actor.brand, made.owner_id)
+        .await?
+        .map(|m| m.display_name);
+    let detail = json!({
+        "name": made.name,
+        "store": store_ref(tx, &actor, made.store_id).await?,
+        "kind": made.kind.as_str(),
+        "purpose": made.purpose.as_str(),
+        "owner": owner,
+        "overflow_of": root.name,
+    });
+    let place = Placement::Store {
+        region,
+        store: made.store_id,
+    };
+    let e = event(
+        &actor,
+        AuditAction::CommunityCreated,
+        made.id.get(),
+        place,
+        detail,
+    );
+    audit::record(tx, actor.brand, &e, made.created_at).await?;
+    Ok(made)
 }

@@ -2,17 +2,17 @@
 //! the isolation tests use. Seeded once; a second start finds the brand and does nothing.
 
 use shequn_domain::{
-    BrandId, Capacity, Channel, Consent, Customer, CustomerId, Email, Kind, Name, Phone, Purpose,
-    RegionId, Role, Slug, StaffId, StoreCode, StoreId,
+    BrandId, Capacity, Channel, CommunityId, Consent, Customer, CustomerId, Email, JoinSource,
+    Kind, MemberRole, Name, Phone, Purpose, RegionId, Role, Slug, StaffId, StoreCode, StoreId,
 };
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
 use crate::storage::communities::{self, NewCommunity};
-use crate::storage::customers;
 use crate::storage::db::Tx;
 use crate::storage::staff::NewStaff;
 use crate::storage::stores::NewStore;
+use crate::storage::{customers, members};
 use crate::storage::{orgs, regions, staff, stores};
 use crate::{AppError, Db};
 
@@ -183,7 +183,7 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         let guide = first_guides[i].unwrap_or(managers[i]);
         let name = STORES[i].2;
         let sales = format!("{name}福利群");
-        open_community(
+        let sales_group = open_community(
             tx,
             demo,
             *store,
@@ -243,7 +243,22 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
                 created_at: now,
                 updated_at: now,
             };
-            customers::insert(tx, demo, &c, now).await?;
+            let joined = customers::insert(tx, demo, &c, now).await?;
+            let role = if k == 0 {
+                MemberRole::CoreFigure
+            } else {
+                MemberRole::Member
+            };
+            members::insert(
+                tx,
+                demo,
+                sales_group,
+                joined.id,
+                role,
+                JoinSource::Staff,
+                now,
+            )
+            .await?;
         }
     }
 
@@ -360,7 +375,7 @@ async fn open_community(
     purpose: Purpose,
     kind: Kind,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<CommunityId, AppError> {
     let new = NewCommunity {
         store,
         owner,
@@ -371,6 +386,5 @@ async fn open_community(
         rules: "1. 友善交流，不发广告。\n2. 福利与活动以群公告为准。",
         overflow_of: None,
     };
-    communities::insert(tx, brand, &new, None, now).await?;
-    Ok(())
+    Ok(communities::insert(tx, brand, &new, None, now).await?.id)
 }

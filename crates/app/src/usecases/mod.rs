@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;
 pub mod import;
+pub mod members;
 pub mod regions;
 pub mod staff;
 pub mod stores;

@@ -162,6 +162,10 @@ pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
         ),
         (Lang::Zh, Refusal::OutOfStock) => "库存不足".into(),
         (Lang::En, Refusal::OutOfStock) => "Not enough stock".into(),
+        (Lang::Zh, Refusal::CommunityArchived) => "该社群已归档，不能再加入".into(),
+        (Lang::En, Refusal::CommunityArchived) => {
+            "The community is archived; nobody joins it".into()
+        }
     }
 }
 

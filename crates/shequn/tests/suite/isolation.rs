@@ -24,6 +24,7 @@ enum Kind {
     Token,
     Community,
     Customer,
+    Membership,
 }
 
 /// How one route is shown to be isolated.
@@ -105,6 +106,16 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ("get", "/api/v1/communities/{community_id}/kinds") => Foreign(Community, None),
         ("post", "/api/v1/communities/{community_id}/overflow") => Foreign(Community, None),
 
+        ("get", "/api/v1/communities/{community_id}/members") => Foreign(Community, None),
+        ("post", "/api/v1/communities/{community_id}/members") => {
+            Foreign(Community, Some(json!({ "customer_id": 1 })))
+        }
+        ("patch", "/api/v1/memberships/{membership_id}") => Foreign(
+            Membership,
+            Some(json!({ "role": "admin", "reward_note": "hijacked" })),
+        ),
+        ("post", "/api/v1/memberships/{membership_id}/leave") => Foreign(Membership, None),
+
         ("get", "/api/v1/customers") => List(Customer),
         ("post", "/api/v1/customers") => Create(Customer),
         ("get", "/api/v1/customers/{customer_id}") => Foreign(Customer, None),
@@ -158,6 +169,8 @@ struct World {
     demo_token_ids: HashSet<i64>,
     other_region: i64,
     other_store: i64,
+    /// Stints of demo customers in 上海南京西路店福利群.
+    demo_memberships: Vec<i64>,
 }
 
 impl World {
@@ -188,7 +201,15 @@ impl World {
         let other = app.login(OTHER_ADMIN).await;
         let other_region = id(&app.list_all(&other, "/api/v1/regions").await[0]);
         let other_store = id(&app.list_all(&other, "/api/v1/stores").await[0]);
+        let sales = demo.community("上海南京西路店福利群");
+        let demo_memberships = app
+            .list_all(&demo.admin, &format!("/api/v1/communities/{sales}/members"))
+            .await
+            .iter()
+            .map(id)
+            .collect();
         World {
+            demo_memberships,
             demo,
             demo_tokens,
             demo_token_ids,
@@ -210,6 +231,7 @@ impl World {
                 d.community("济南泉城路店会员服务群"),
             ],
             Kind::Customer => vec![d.customer("SH-001老顾客"), d.customer("JN-001海报新客")],
+            Kind::Membership => self.demo_memberships.clone(),
         }
     }
 
@@ -222,6 +244,7 @@ impl World {
             Kind::Token => self.demo_token_ids.clone(),
             Kind::Community => d.communities.values().copied().collect(),
             Kind::Customer => d.customers.values().copied().collect(),
+            Kind::Membership => self.demo_memberships.iter().copied().collect(),
         }
     }
 
@@ -245,6 +268,17 @@ impl World {
                 .get(admin, &format!("/api/v1/customers/{id}"))
                 .await
                 .expect(200),
+            Kind::Membership => {
+                let community = self.demo.community("上海南京西路店福利群");
+                app.list_all(
+                    admin,
+                    &format!("/api/v1/communities/{community}/members?with_past=true"),
+                )
+                .await
+                .into_iter()
+                .find(|m| m["id"] == id)
+                .expect("a demo membership")
+            }
             Kind::Community => {
                 let path = format!("/api/v1/communities/{id}");
                 json!({
@@ -389,6 +423,7 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             vec![format!("store_id={}", w.demo.store("SH-001"))],
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
+        Kind::Membership => panic!("memberships are listed per community"),
         Kind::Customer => (
             "/api/v1/customers",
             vec![
@@ -543,6 +578,7 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
                 .expect(201);
             assert_eq!(made["store_id"], w.other_store);
         }
+        Kind::Membership => panic!("memberships are created by joining a community"),
         Kind::Customer => {
             let absent_store = app
                 .post(

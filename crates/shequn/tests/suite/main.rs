@@ -17,6 +17,7 @@ mod customers;
 mod errors;
 mod idempotency;
 mod isolation;
+mod members;
 mod migrations;
 mod ops;
 mod schema;

@@ -39,6 +39,8 @@ pub struct CommunityOut {
     /// `marketing`, `content` or `service`: the family of `kind`.
     pub kind_family: &'static str,
     pub capacity: u32,
+    /// Current members.
+    pub members: i64,
     pub rules: String,
     /// `active` or `archived`.
     pub status: &'static str,
@@ -66,6 +68,7 @@ impl From<Community> for CommunityOut {
             kind: c.kind.as_str(),
             kind_family: family,
             capacity: c.capacity.get(),
+            members: c.members,
             rules: c.rules,
             status: c.status.as_str(),
             chat_id: c.chat_id,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod communities;
 pub mod customers;
+pub mod members;
 pub mod regions;
 pub mod staff;
 pub mod stores;
@@ -73,6 +74,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(communities::router())
         .merge(customers::router())
+        .merge(members::router())
 }
 
 /// Routes open to anonymous callers.

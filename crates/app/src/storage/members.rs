@@ -1,0 +1,212 @@
+//! SQL for community members: stints of customers in communities.
+
+use shequn_domain::{
+    BrandId, CommunityId, CommunityMember, Cursor, CustomerId, JoinSource, MemberRole, Membership,
+    PageSize, Phone, SearchText, Tier,
+};
+
+use super::db::Tx;
+use super::sql::{Row, StoreError, take_total};
+
+/// The columns [`membership`] decodes, in its order.
+const COLUMNS: &str =
+    "id, community_id, customer_id, role, reward_note, source, joined_at, left_at";
+
+fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
+    parsed.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn membership(r: &Row) -> Result<Membership, StoreError> {
+    let role: String = r.get(3)?;
+    let source: String = r.get(5)?;
+    Ok(Membership {
+        id: r.get(0)?,
+        community_id: CommunityId(r.get(1)?),
+        customer_id: CustomerId(r.get(2)?),
+        role: decode(MemberRole::parse("role", &role))?,
+        reward_note: r.get(4)?,
+        source: decode(JoinSource::parse("source", &source))?,
+        joined_at: r.get(6)?,
+        left_at: r.get(7)?,
+    })
+}
+
+/// The customer's current stint in the community, if they are in it.
+pub async fn open_stint(
+    tx: &mut Tx,
+    brand: BrandId,
+    community: CommunityId,
+    customer: CustomerId,
+) -> Result<Option<Membership>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM community_members
+         WHERE brand_id = $1 AND community_id = $2 AND customer_id = $3 AND left_at IS NULL"
+    );
+    tx.query_opt(&sql, &params![brand, community, customer.get()])
+        .await?
+        .as_ref()
+        .map(membership)
+        .transpose()
+}
+
+/// A stint by its id, with nothing else.
+pub async fn get(tx: &mut Tx, brand: BrandId, id: i64) -> Result<Option<Membership>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM community_members WHERE brand_id = $1 AND id = $2");
+    tx.query_opt(&sql, &params![brand, id])
+        .await?
+        .as_ref()
+        .map(membership)
+        .transpose()
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    brand: BrandId,
+    community: CommunityId,
+    customer: CustomerId,
+    role: MemberRole,
+    source: JoinSource,
+    now: i64,
+) -> Result<Membership, StoreError> {
+    let sql = format!(
+        "INSERT INTO community_members (brand_id, community_id, customer_id, role, reward_note,
+             source, joined_at, left_at)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL)
+         RETURNING {COLUMNS}"
+    );
+    let r = tx
+        .query_one(
+            &sql,
+            &params![
+                brand,
+                community,
+                customer.get(),
+                role.as_str(),
+                source.as_str(),
+                now
+            ],
+        )
+        .await?;
+    membership(&r)
+}
+
+/// Current members of a community.
+pub async fn count_open(
+    tx: &mut Tx,
+    brand: BrandId,
+    community: CommunityId,
+) -> Result<i64, StoreError> {
+    tx.query_one(
+        "SELECT COUNT(*) FROM community_members
+         WHERE brand_id = $1 AND community_id = $2 AND left_at IS NULL",
+        &params![brand, community],
+    )
+    .await?
+    .get(0)
+}
+
+/// Ends an open stint; None when it had already ended.
+pub async fn leave(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: i64,
+    now: i64,
+) -> Result<Option<Membership>, StoreError> {
+    let sql = format!(
+        "UPDATE community_members SET left_at = $3
+         WHERE brand_id = $1 AND id = $2 AND left_at IS NULL
+         RETURNING {COLUMNS}"
+    );
+    tx.query_opt(&sql, &params![brand, id, now])
+        .await?
+        .as_ref()
+        .map(membership)
+        .transpose()
+}
+
+pub async fn set_role(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: i64,
+    role: MemberRole,
+    reward_note: Option<&str>,
+) -> Result<Option<Membership>, StoreError> {
+    let sql = format!(
+        "UPDATE community_members SET role = $3, reward_note = $4
+         WHERE brand_id = $1 AND id = $2
+         RETURNING {COLUMNS}"
+    );
+    tx.query_opt(&sql, &params![brand, id, role.as_str(), reward_note])
+        .await?
+        .as_ref()
+        .map(membership)
+        .transpose()
+}
+
+/// What a member list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    pub role: Option<MemberRole>,
+    pub tier: Option<Tier>,
+    /// Part of the nickname.
+    pub search: Option<SearchText>,
+    /// Also those who left.
+    pub with_past: bool,
+}
+
+/// Members of a community after `after` (stint id order), and how many match in all.
+pub async fn list(
+    tx: &mut Tx,
+    brand: BrandId,
+    community: CommunityId,
+    f: &MemberFilter,
+    after: Cursor,
+    limit: PageSize,
+) -> Result<(Vec<CommunityMember>, Option<i64>), StoreError> {
+    let sql = format!(
+        "SELECT * FROM (
+           SELECT {COLUMNS}, nickname, tier, phone, COUNT(*) OVER () AS listed FROM (
+             SELECT m.*, c.nickname, c.tier, c.phone FROM community_members m
+             JOIN customers c ON c.brand_id = m.brand_id AND c.id = m.customer_id
+           ) AS m
+           WHERE brand_id = $1 AND community_id = $2
+             AND ($4 IS NULL OR role = $4) AND ($5 IS NULL OR tier = $5)
+             AND ($6 IS NULL OR LOWER(nickname) LIKE LOWER($6) ESCAPE '\\')
+             AND ($7 OR left_at IS NULL)
+         ) AS matching WHERE id > $3 ORDER BY id LIMIT $8"
+    );
+    let pattern = f.search.as_ref().map(SearchText::like_pattern);
+    let mut rows = tx
+        .query(
+            &sql,
+            &params![
+                brand,
+                community,
+                after.0,
+                f.role.map(MemberRole::as_str),
+                f.tier.map(Tier::as_str),
+                pattern.as_deref(),
+                f.with_past,
+                i64::from(limit.get())
+            ],
+        )
+        .await?;
+    debug_assert!(rows.len() <= limit.get() as usize);
+    let total = take_total(&mut rows)?;
+    let members = rows
+        .iter()
+        .map(|r| {
+            let tier: String = r.get(9)?;
+            let phone: Option<String> = r.get(10)?;
+            Ok(CommunityMember {
+                membership: membership(r)?,
+                nickname: r.get(8)?,
+                tier: decode(Tier::parse("tier", &tier))?,
+                phone: phone
+                    .map(|p| decode(Phone::parse("phone", &p)))
+                    .transpose()?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((members, total))
+}

@@ -1,0 +1,217 @@
+//! Members of communities: a customer joins (and overflows into the next group when the
+//! community is full), leaves, is given a role; a community's member list.
+//!
+//! The actor must see both the community and the customer. Joining twice changes nothing
+//! and says so, so a platform retrying its report applies once.
+
+use shequn_domain::{
+    Actor, CommunityId, CommunityMember, CommunityStatus, Cursor, CustomerId, JoinSource, Joined,
+    MemberRole, Membership, PageSize, Placement, Reason, Refusal, RegionId, SearchText, Tier,
+};
+
+use crate::clock::now_ms;
+use crate::storage::db::Tx;
+use crate::storage::members::{self, MemberFilter};
+use crate::storage::{communities, customers};
+use crate::usecases::Page;
+use crate::usecases::communities::{open_sibling, visible};
+use crate::{AppError, Db};
+
+/// The longest reward note.
+const NOTE_MAX_CHARS: usize = 200;
+
+/// A customer of the brand the actor can see, else an error on `customer_id`.
+async fn usable_customer(tx: &mut Tx, actor: &Actor, id: CustomerId) -> Result<(), AppError> {
+    let seen = match customers::get(tx, actor.brand, id).await? {
+        Some((c, region)) => match (c.store_id, region) {
+            (Some(s), Some(r)) => actor.can_see_store(r, s),
+            _ => actor.placement == Placement::Brand,
+        },
+        None => false,
+    };
+    if seen {
+        Ok(())
+    } else {
+        Err(AppError::invalid("customer_id", Reason::UnknownCustomer))
+    }
+}
+
+/// A stint and its community, if the actor can see the community.
+async fn visible_stint(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Membership, shequn_domain::Community, RegionId), AppError> {
+    let m = members::get(tx, actor.brand, id)
+        .await?
+        .ok_or(AppError::NotFound("membership"))?;
+    let (c, region) = visible(tx, actor, m.community_id)
+        .await
+        .map_err(|_| AppError::NotFound("membership"))?;
+    Ok((m, c, region))
+}
+
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %community))]
+pub async fn join(
+    db: &Db,
+    actor: &Actor,
+    community: CommunityId,
+    customer: CustomerId,
+    source: Option<&str>,
+) -> Result<Joined, AppError> {
+    let source = JoinSource::parse("source", source.unwrap_or("staff"))?;
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (asked, region) = visible(tx, &actor, community).await?;
+            usable_customer(tx, &actor, customer).await?;
+            if asked.status == CommunityStatus::Archived {
+                return Err(Refusal::CommunityArchived.into());
+            }
+            let root = asked.overflow_of.unwrap_or(asked.id);
+            let family = communities::family(tx, actor.brand, root).await?;
+            // Already in this community, or in a sibling: nothing changes.
+            for c in &family {
+                if let Some(m) = members::open_stint(tx, actor.brand, c.id, customer).await? {
+                    return Ok(Joined {
+                        membership: m,
+                        already: true,
+                        overflowed_into: None,
+                    });
+                }
+            }
+            let has_room = |c: &shequn_domain::Community| {
+                c.status == CommunityStatus::Active && c.members < i64::from(c.capacity.get())
+            };
+            let target = if has_room(&asked) {
+                asked.id
+            } else {
+                match family.iter().find(|c| c.id != asked.id && has_room(c)) {
+                    Some(c) => c.id,
+                    None => open_sibling(tx, &actor, &asked, region).await?.id,
+                }
+            };
+            let m = members::insert(
+                tx,
+                actor.brand,
+                target,
+                customer,
+                MemberRole::Member,
+                source,
+                now_ms(),
+            )
+            .await?;
+            debug_assert!(
+                members::count_open(tx, actor.brand, target).await?
+                    <= i64::from(asked.capacity.get()),
+                "a join never overfills a community"
+            );
+            Ok(Joined {
+                membership: m,
+                already: false,
+                overflowed_into: (target != asked.id).then_some(target),
+            })
+        })
+    })
+    .await
+}
+
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = id))]
+pub async fn leave(db: &Db, actor: &Actor, id: i64) -> Result<Membership, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (m, _, _) = visible_stint(tx, &actor, id).await?;
+            match members::leave(tx, actor.brand, id, now_ms()).await? {
+                Some(left) => Ok(left),
+                // Already gone: leaving again changes nothing.
+                None => Ok(m),
+            }
+        })
+    })
+    .await
+}
+
+#[tracing::instrument(skip(db, reward_note), fields(brand = %actor.brand, actor = %actor.staff, target = id))]
+pub async fn set_role(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    role: &str,
+    reward_note: Option<String>,
+) -> Result<Membership, AppError> {
+    let role = MemberRole::parse("role", role)?;
+    let note = match reward_note.as_deref().map(str::trim) {
+        Some(n) if n.chars().count() > NOTE_MAX_CHARS => {
+            return Err(AppError::invalid(
+                "reward_note",
+                Reason::TooLong {
+                    max: NOTE_MAX_CHARS,
+                    got: n.chars().count(),
+                },
+            ));
+        }
+        Some("") | None => None,
+        Some(n) => Some(n.to_owned()),
+    };
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (_, c, region) = visible_stint(tx, &actor, id).await?;
+            Actor::require(
+                actor.can_run_community(region, c.store_id, c.owner_id),
+                "only the community's 群主 or a manager of its store gives roles",
+            )?;
+            members::set_role(tx, actor.brand, id, role, note.as_deref())
+                .await?
+                .ok_or(AppError::NotFound("membership"))
+        })
+    })
+    .await
+}
+
+/// What a member list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct MemberQuery {
+    pub role: Option<String>,
+    pub tier: Option<String>,
+    pub search: Option<SearchText>,
+    pub with_past: bool,
+}
+
+#[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %community))]
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    community: CommunityId,
+    q: MemberQuery,
+    after: Cursor,
+    size: PageSize,
+) -> Result<Page<CommunityMember>, AppError> {
+    let filter = MemberFilter {
+        role: q
+            .role
+            .as_deref()
+            .map(|r| MemberRole::parse("role", r))
+            .transpose()?,
+        tier: q
+            .tier
+            .as_deref()
+            .map(|t| Tier::parse("tier", t))
+            .transpose()?,
+        search: q.search,
+        with_past: q.with_past,
+    };
+    let actor = *actor;
+    let rows = db
+        .read(move |tx| {
+            Box::pin(async move {
+                visible(tx, &actor, community).await?;
+                Ok(members::list(tx, actor.brand, community, &filter, after, size).await?)
+            })
+        })
+        .await?;
+    Ok(Page::from_rows(rows, size, after.0 == 0, |m| {
+        m.membership.id
+    }))
+}
