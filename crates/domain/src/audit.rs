@@ -16,6 +16,7 @@ pub enum AuditAction {
     TokenRevoked,
     CommunityCreated,
     CommunityUpdated,
+    StaffHandover,
 }
 
 impl AuditAction {
@@ -34,6 +35,7 @@ impl AuditAction {
             AuditAction::TokenRevoked => "token.revoked",
             AuditAction::CommunityCreated => "community.created",
             AuditAction::CommunityUpdated => "community.updated",
+            AuditAction::StaffHandover => "staff.handover",
         }
     }
 
@@ -46,7 +48,8 @@ impl AuditAction {
             AuditAction::StaffCreated
             | AuditAction::StaffUpdated
             | AuditAction::StaffPasswordReset
-            | AuditAction::PasswordChanged => "staff",
+            | AuditAction::PasswordChanged
+            | AuditAction::StaffHandover => "staff",
             AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
             AuditAction::CommunityCreated | AuditAction::CommunityUpdated => "community",
         }
@@ -73,6 +76,7 @@ mod tests {
             AuditAction::TokenRevoked,
             AuditAction::CommunityCreated,
             AuditAction::CommunityUpdated,
+            AuditAction::StaffHandover,
         ];
         let names: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
         assert_eq!(names.len(), all.len());

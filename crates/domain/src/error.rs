@@ -170,6 +170,9 @@ pub enum Refusal {
     OutOfStock,
     /// The community is archived: nobody joins it.
     CommunityArchived,
+    /// A staff member leaving a store (deactivated or moved) still runs communities or
+    /// serves customers there: hand them over first (离职继承).
+    HandoverRequired { communities: i64, customers: i64 },
 }
 
 impl Refusal {
@@ -180,6 +183,7 @@ impl Refusal {
             Refusal::BrandRequired { .. } => "brand_required",
             Refusal::OutOfStock => "out_of_stock",
             Refusal::CommunityArchived => "community_archived",
+            Refusal::HandoverRequired { .. } => "handover_required",
         }
     }
 
@@ -190,6 +194,7 @@ impl Refusal {
             Refusal::RegionHasActiveStores { .. } => Some("active"),
             Refusal::BrandRequired { .. } => Some("brand"),
             Refusal::OutOfStock | Refusal::CommunityArchived => None,
+            Refusal::HandoverRequired { .. } => Some("active"),
         }
     }
 }
@@ -220,6 +225,13 @@ impl fmt::Display for Refusal {
             ),
             Refusal::OutOfStock => f.write_str("not enough stock"),
             Refusal::CommunityArchived => f.write_str("the community is archived"),
+            Refusal::HandoverRequired {
+                communities,
+                customers,
+            } => write!(
+                f,
+                "they still run {communities} communities and serve {customers} customers; hand them over first"
+            ),
         }
     }
 }

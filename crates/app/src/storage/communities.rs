@@ -286,3 +286,29 @@ pub async fn family(
         })
         .collect()
 }
+
+/// How many communities a staff member runs (archived ones included: they keep an owner).
+pub async fn count_owned(tx: &mut Tx, brand: BrandId, owner: StaffId) -> Result<i64, StoreError> {
+    tx.query_one(
+        "SELECT COUNT(*) FROM communities WHERE brand_id = $1 AND owner_staff_id = $2",
+        &params![brand, owner],
+    )
+    .await?
+    .get(0)
+}
+
+/// Hands every community of `from` to `to`; returns how many.
+pub async fn reassign_owner(
+    tx: &mut Tx,
+    brand: BrandId,
+    from: StaffId,
+    to: StaffId,
+    now: i64,
+) -> Result<u64, StoreError> {
+    tx.execute(
+        "UPDATE communities SET owner_staff_id = $3, updated_at = $4
+         WHERE brand_id = $1 AND owner_staff_id = $2",
+        &params![brand, from, to, now],
+    )
+    .await
+}

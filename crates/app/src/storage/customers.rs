@@ -303,3 +303,29 @@ pub async fn set_channel_tier(
     )
     .await
 }
+
+/// How many customers a staff member serves as their guide.
+pub async fn count_guided(tx: &mut Tx, brand: BrandId, guide: StaffId) -> Result<i64, StoreError> {
+    tx.query_one(
+        "SELECT COUNT(*) FROM customers WHERE brand_id = $1 AND guide_staff_id = $2",
+        &params![brand, guide],
+    )
+    .await?
+    .get(0)
+}
+
+/// Hands every customer of `from` to `to`; returns how many.
+pub async fn reassign_guide(
+    tx: &mut Tx,
+    brand: BrandId,
+    from: StaffId,
+    to: StaffId,
+    now: i64,
+) -> Result<u64, StoreError> {
+    tx.execute(
+        "UPDATE customers SET guide_staff_id = $3, updated_at = $4
+         WHERE brand_id = $1 AND guide_staff_id = $2",
+        &params![brand, from, to, now],
+    )
+    .await
+}

@@ -2,15 +2,15 @@
 
 use serde_json::json;
 use shequn_domain::{
-    Actor, AuditAction, Cursor, Email, Name, PageSize, Password, Placement, Reason, RegionId, Role,
-    ScopeFilter, SearchText, StaffId, StaffMember, StoreId, Subject,
+    Actor, AuditAction, Cursor, Email, Name, PageSize, Password, Placement, Reason, Refusal,
+    RegionId, Role, ScopeFilter, SearchText, StaffId, StaffMember, StoreId, Subject,
 };
 
 use crate::clock::now_ms;
 use crate::secrets::hash_password;
 use crate::storage::db::Tx;
 use crate::storage::staff::{self, NewStaff, StaffChange};
-use crate::storage::{audit, regions, sessions, stores, tokens};
+use crate::storage::{audit, communities, customers, regions, sessions, stores, tokens};
 use crate::usecases::{Page, actor::placement_of, event};
 use crate::{AppError, Db};
 
@@ -253,6 +253,21 @@ pub async fn update(
                     store: placement_to.store(),
                     active,
                 };
+                // Leaving the store (deactivated or moved) with communities or customers
+                // still in one's care would leave them without anyone: hand over first.
+                let leaves =
+                    (member.active && !active) || placement_to.store() != placement.store();
+                if leaves {
+                    let owned = communities::count_owned(tx, actor.brand, id).await?;
+                    let served = customers::count_guided(tx, actor.brand, id).await?;
+                    if owned > 0 || served > 0 {
+                        return Err(Refusal::HandoverRequired {
+                            communities: owned,
+                            customers: served,
+                        }
+                        .into());
+                    }
+                }
                 let now = now_ms();
                 let changed = staff::update(tx, actor.brand, id, &change, now).await?;
                 // Read in this same transaction just before: it cannot have gone.
@@ -363,4 +378,66 @@ pub async fn reset_password(
     // Access may have narrowed: this server forgets its bearer lookups at once.
     db.bearer_cache().clear();
     out
+}
+
+/// What a handover moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Handover {
+    pub communities: u64,
+    pub customers: u64,
+}
+
+/// 离职继承: hands every community a staff member runs and every customer they serve to
+/// another active shop guide or the store manager of the same store, in one transaction,
+/// with an operation-log entry. Managers who may manage `from` do it.
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %from))]
+pub async fn handover(
+    db: &Db,
+    actor: &Actor,
+    from: StaffId,
+    to: StaffId,
+) -> Result<Handover, AppError> {
+    let actor = *actor;
+    let out = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let (giver, role, placement) = visible(tx, &actor, from).await?;
+                Actor::require(actor.can_manage_staff(role, placement), MAY_NOT_MANAGE)?;
+                let heir = match staff::get(tx, actor.brand, to).await? {
+                    Some(m)
+                        if m.active
+                            && m.id != from
+                            && m.store_id.is_some()
+                            && m.store_id == giver.store_id
+                            && matches!(m.role, Role::ShopGuide | Role::StoreManager) =>
+                    {
+                        m
+                    }
+                    _ => return Err(AppError::invalid("to_staff_id", Reason::UnknownGuide)),
+                };
+                let now = now_ms();
+                let moved = Handover {
+                    communities: communities::reassign_owner(tx, actor.brand, from, to, now)
+                        .await?,
+                    customers: customers::reassign_guide(tx, actor.brand, from, to, now).await?,
+                };
+                debug_assert_eq!(communities::count_owned(tx, actor.brand, from).await?, 0);
+                let detail = json!({
+                    "display_name": giver.display_name, "email": giver.email,
+                    "to": heir.display_name, "to_id": heir.id,
+                    "communities": moved.communities, "customers": moved.customers,
+                });
+                let e = event(
+                    &actor,
+                    AuditAction::StaffHandover,
+                    from.get(),
+                    placement,
+                    detail,
+                );
+                audit::record(tx, actor.brand, &e, now).await?;
+                Ok(moved)
+            })
+        })
+        .await?;
+    Ok(out)
 }

@@ -406,6 +406,7 @@ impl Event<'_> {
             (Kind::Staff, "staff.updated") => self.staff_updated(),
             (Kind::Staff, "staff.password_reset") => self.password_reset(),
             (Kind::Staff, "staff.password_changed") => self.password_changed(),
+            (Kind::Staff, "staff.handover") => self.handover(),
             (Kind::Token, "token.created") => self.token("创建了", "created"),
             (Kind::Token, "token.revoked") => self.token("吊销了", "revoked"),
             (Kind::Community, "community.created") => {
@@ -431,6 +432,23 @@ impl Event<'_> {
         match self.lang {
             Lang::Zh => format!("{who} 对{noun} {subject} 执行了 {action}"),
             Lang::En => format!("{who} did {action} on {noun} {subject}"),
+        }
+    }
+
+    /// 「张三 把 李四 的 3 个社群和 12 位顾客交接给了 王五」.
+    fn handover(&self) -> String {
+        let who = self.actor();
+        let from = self.staff_name();
+        let to = text(self.d, "to").unwrap_or("?");
+        let n = |key: &str| self.d.get(key).and_then(Value::as_i64).unwrap_or(0);
+        let (communities, customers) = (n("communities"), n("customers"));
+        match self.lang {
+            Lang::Zh => {
+                format!("{who} 把 {from} 的 {communities} 个社群和 {customers} 位顾客交接给了 {to}")
+            }
+            Lang::En => format!(
+                "{who} handed {from}'s {communities} communities and {customers} customers over to {to}"
+            ),
         }
     }
 
@@ -672,6 +690,10 @@ mod tests {
                 "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "kind": "discount", "purpose": "sales", "owner": "王芳",
             }),
+            AuditAction::StaffHandover => json!({
+                "display_name": "李四", "email": "li@x.com", "to": "王五",
+                "communities": 3, "customers": 12,
+            }),
             AuditAction::CommunityUpdated => json!({
                 "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "changes": { "kind": ["discount", "tutorial"], "capacity": [500, 300] },
@@ -680,7 +702,7 @@ mod tests {
         event(a, detail)
     }
 
-    const ALL: [AuditAction; 13] = [
+    const ALL: [AuditAction; 14] = [
         AuditAction::BrandCreated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
@@ -694,11 +716,12 @@ mod tests {
         AuditAction::TokenRevoked,
         AuditAction::CommunityCreated,
         AuditAction::CommunityUpdated,
+        AuditAction::StaffHandover,
     ];
 
     #[test]
     fn every_action_reads_as_a_sentence_in_both_languages() {
-        let expected: [(&str, &str); 13] = [
+        let expected: [(&str, &str); 14] = [
             (
                 "张三 创建了品牌 演示品牌（demo）",
                 "张三 created brand 演示品牌 (demo)",
@@ -735,6 +758,10 @@ mod tests {
             (
                 "张三 修改了社群 宝妈福利群（上海南京西路店）：类型从福利群改为教程群，人数上限从500改为300",
                 "张三 updated community 宝妈福利群 (上海南京西路店): kind changed from discount to tutorial, capacity changed from 500 to 300",
+            ),
+            (
+                "张三 把 李四 的 3 个社群和 12 位顾客交接给了 王五",
+                "张三 handed 李四's 3 communities and 12 customers over to 王五",
             ),
         ];
         for (a, (zh, en)) in ALL.into_iter().zip(expected) {

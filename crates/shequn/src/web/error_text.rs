@@ -163,6 +163,22 @@ pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
         (Lang::Zh, Refusal::OutOfStock) => "库存不足".into(),
         (Lang::En, Refusal::OutOfStock) => "Not enough stock".into(),
         (Lang::Zh, Refusal::CommunityArchived) => "该社群已归档，不能再加入".into(),
+        (
+            Lang::Zh,
+            Refusal::HandoverRequired {
+                communities,
+                customers,
+            },
+        ) => format!("TA 还是 {communities} 个社群的群主、{customers} 位顾客的专属导购，请先交接"),
+        (
+            Lang::En,
+            Refusal::HandoverRequired {
+                communities,
+                customers,
+            },
+        ) => format!(
+            "They still run {communities} communities and serve {customers} customers; hand them over first"
+        ),
         (Lang::En, Refusal::CommunityArchived) => {
             "The community is archived; nobody joins it".into()
         }

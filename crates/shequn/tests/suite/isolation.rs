@@ -90,6 +90,10 @@ fn case(method: &str, path: &str) -> Option<Case> {
             Some(json!({ "new_password": "hijacked-password-2026" })),
         ),
 
+        ("post", "/api/v1/staff/{staff_id}/handover") => {
+            Foreign(Staff, Some(json!({ "to_staff_id": 1 })))
+        }
+
         ("get", "/api/v1/audit-events") => Audit,
 
         ("get", "/api/v1/tokens") => List(Token),

@@ -15,6 +15,7 @@ mod console;
 mod console_communities;
 mod customers;
 mod errors;
+mod handover;
 mod idempotency;
 mod isolation;
 mod members;

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(get_staff, update_staff))
         .routes(routes!(reset_staff_password))
+        .routes(routes!(hand_over))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -185,4 +186,43 @@ async fn reset_staff_password(
 ) -> Result<StatusCode, ApiError> {
     staff::reset_password(&state.db, &caller.actor, StaffId(id), &input.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverIn {
+    /// An active shop guide or the store manager of the same store.
+    pub to_staff_id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoverOut {
+    /// Communities whose 群主 is now the heir.
+    pub communities: u64,
+    /// Customers the heir now serves.
+    pub customers: u64,
+}
+
+/// 离职继承: hand every community and customer of a staff member to a colleague of the
+/// same store, in one step (before deactivating or moving them).
+#[utoipa::path(post, path = "/api/v1/staff/{staff_id}/handover", tag = "staff", security(("bearer" = [])),
+    params(("staff_id" = i64, Path)), request_body = HandoverIn,
+    responses((status = 200, body = HandoverOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn hand_over(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(input): ApiJson<HandoverIn>,
+) -> Result<Json<HandoverOut>, ApiError> {
+    let moved = staff::handover(
+        &state.db,
+        &caller.actor,
+        StaffId(id),
+        StaffId(input.to_staff_id),
+    )
+    .await?;
+    Ok(Json(HandoverOut {
+        communities: moved.communities,
+        customers: moved.customers,
+    }))
 }
