@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod common;
 pub mod communities;
+pub mod customers;
 pub mod errors;
 pub mod home;
 pub mod login;
@@ -81,6 +82,7 @@ pub struct Text {
     pub stores: stores::Stores,
     pub staff: staff::Staff,
     pub communities: communities::Communities,
+    pub customers: customers::Customers,
     pub tokens: tokens::Tokens,
     pub audit: audit::Audit,
     pub account: account::Account,
@@ -96,6 +98,7 @@ pub static ZH: Text = Text {
     stores: stores::ZH,
     staff: staff::ZH,
     communities: communities::ZH,
+    customers: customers::ZH,
     tokens: tokens::ZH,
     audit: audit::ZH,
     account: account::ZH,
@@ -111,6 +114,7 @@ pub static EN: Text = Text {
     stores: stores::EN,
     staff: staff::EN,
     communities: communities::EN,
+    customers: customers::EN,
     tokens: tokens::EN,
     audit: audit::EN,
     account: account::EN,

@@ -15,6 +15,7 @@ pub mod audit_text;
 mod chrome;
 mod communities;
 mod csrf;
+mod customers;
 pub mod error_text;
 mod form;
 mod home;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(stores::router())
         .merge(staff::router())
         .merge(communities::router())
+        .merge(customers::router())
         .merge(audit::router())
         .merge(account::router())
         .merge(tokens::router())

@@ -13,6 +13,7 @@ mod cli;
 mod communities;
 mod console;
 mod console_communities;
+mod console_customers;
 mod customers;
 mod errors;
 mod handover;
