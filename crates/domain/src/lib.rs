@@ -1,6 +1,7 @@
 //! The pure domain core of shequn: identifiers, validated values, roles and the rules of who
 //! may see and change what. No I/O, no async, no clock: callers pass time in.
 
+pub mod activity;
 pub mod audit;
 pub mod community;
 pub mod customer;
@@ -12,6 +13,7 @@ pub mod page;
 pub mod scope;
 pub mod values;
 
+pub use activity::{ActivityEvent, ActivityKind, IngestReport};
 pub use audit::{AuditAction, AuditEntry};
 pub use community::{
     Capacity, Community, CommunityMember, CommunityStatus, JoinSource, Joined, Kind, KindChange,

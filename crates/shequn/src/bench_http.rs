@@ -2,8 +2,10 @@
 //! real router on a fresh database with the demo data, signs in as the demo brand admin,
 //! and drives three routes with the same closed-loop client in the same run: the no-op
 //! `GET /healthz` (the baseline), the authenticated read `GET /api/v1/me`, and the
-//! authenticated durable write `POST /api/v1/regions`. Ratios to the baseline are what to
-//! compare across machines; absolute figures drift.
+//! authenticated durable write `POST /api/v1/regions`, and activity ingest
+//! (`POST /api/v1/activity`, batches of [`EVENTS_PER_BATCH`] events; its rate in events/s is
+//! requests/s × the batch size). Ratios to the baseline are what to compare across
+//! machines; absolute figures drift.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -69,6 +71,8 @@ pub async fn run(
         .build_http();
     let base = format!("http://{addr}");
     let token = login(&client, &base).await?;
+    let (community, customer) = first_ids(&client, &base, &token).await?;
+    let ingest_token = token.clone();
     let run_id = shequn_app::clock::now_ms();
     let d = Duration::from_secs(seconds);
     let mut reports = Vec::new();
@@ -115,10 +119,56 @@ pub async fn run(
         )
         .await,
     );
+    let activity = format!("{base}/api/v1/activity");
+    let t = ingest_token;
+    reports.push(
+        drive(
+            &client,
+            "POST /api/v1/activity (500 events)",
+            d,
+            connections,
+            StatusCode::OK,
+            move |n| post(&activity, &t, batch(run_id, n, community, customer)),
+        )
+        .await,
+    );
     let _ = stop.send(());
     let _ = server.await;
     db.close().await;
     Ok(reports)
+}
+
+/// Events per ingest request in the benchmark (the issue's target is stated for 500).
+pub const EVENTS_PER_BATCH: u64 = 500;
+
+/// Request `n`'s batch: new event ids every time, so every event is stored.
+fn batch(run: i64, n: u64, community: i64, customer: i64) -> String {
+    let mut body = String::with_capacity(EVENTS_PER_BATCH as usize * 130);
+    body.push_str(r#"{"events":["#);
+    for i in 0..EVENTS_PER_BATCH {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"event_id":"b{run}-{n}-{i}","kind":"message","community_id":{community},"customer_id":{customer},"at":"2026-11-27T08:00:00Z"}}"#
+        ));
+    }
+    body.push_str("]}");
+    body
+}
+
+/// A community and a customer of the demo brand, for the ingest batches.
+async fn first_ids(client: &HttpClient, base: &str, token: &str) -> anyhow::Result<(i64, i64)> {
+    let mut ids = Vec::new();
+    for path in ["communities", "customers"] {
+        let res = client
+            .request(get(&format!("{base}/api/v1/{path}?limit=1"), Some(token)))
+            .await?;
+        let bytes = res.into_body().collect().await?.to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        ids.push(v["items"][0]["id"].as_i64().context("a demo row")?);
+    }
+    Ok((ids[0], ids[1]))
 }
 
 fn get(url: &str, token: Option<&str>) -> Request<Full<Bytes>> {

@@ -382,7 +382,7 @@ async fn bench_http(args: HttpBenchArgs) -> anyhow::Result<()> {
         "| route | connections | requests | requests/s | ÷ no-op | p50 ms | p99 ms | failures |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for r in reports {
+    for r in &reports {
         println!(
             "| {} | {} | {} | {:.0} | {:.3} | {:.2} | {:.2} | {} |",
             r.route,
@@ -393,6 +393,13 @@ async fn bench_http(args: HttpBenchArgs) -> anyhow::Result<()> {
             r.p50_ms,
             r.p99_ms,
             r.failures
+        );
+    }
+    if let Some(ingest) = reports.iter().find(|r| r.route.contains("activity")) {
+        println!(
+            "\nactivity ingest: {:.0} events/s ({} events a request)",
+            ingest.per_second * crate::bench_http::EVENTS_PER_BATCH as f64,
+            crate::bench_http::EVENTS_PER_BATCH
         );
     }
     Ok(())

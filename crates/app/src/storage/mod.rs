@@ -6,6 +6,7 @@
 
 #[macro_use]
 pub mod sql;
+pub mod activity;
 pub mod audit;
 pub mod communities;
 pub mod customers;

@@ -1,5 +1,6 @@
 //! Use cases: each public function is one transaction on behalf of one actor.
 
+pub mod activity;
 pub mod actor;
 pub mod audit;
 pub mod auth;

@@ -50,6 +50,8 @@ enum Case {
     Audit,
     /// The channel → tier mapping read and set is the caller's brand's own.
     TierMap,
+    /// Activity naming another brand's rows is refused like naming none (tests/suite/activity.rs).
+    Activity,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -131,6 +133,7 @@ fn case(method: &str, path: &str) -> Option<Case> {
             ),
         ),
         ("get" | "put", "/api/v1/intent-tiers") => TierMap,
+        ("post", "/api/v1/activity") => Activity,
 
         _ => return None,
     })
@@ -365,6 +368,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::ChangePassword => change_password(&app, &world, &other).await,
             Case::Audit => audit(&app, &world, &other).await,
             Case::TierMap => tier_map(&app, &world, &other).await,
+            Case::Activity => activity(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -829,4 +833,28 @@ async fn tier_map(app: &TestApp, w: &World, other: &Other) {
     )
     .await
     .assert_problem(403, "forbidden");
+}
+
+async fn activity(app: &TestApp, w: &World, other: &Other) {
+    let event = |community: i64, customer: i64| {
+        json!({ "events": [{ "event_id": "iso-1", "kind": "message", "community_id": community,
+                             "customer_id": customer, "at": "2026-11-27T08:00:00Z" }] })
+    };
+    let (group, fan) = (
+        w.demo.community("上海南京西路店福利群"),
+        w.demo.customer("SH-001老顾客"),
+    );
+    let absent = app
+        .post(
+            &other.admin,
+            "/api/v1/activity",
+            event(NO_SUCH_ID, NO_SUCH_ID),
+        )
+        .await;
+    absent.assert_problem(422, "validation_failed");
+    let foreign = app
+        .post(&other.admin, "/api/v1/activity", event(group, fan))
+        .await;
+    assert_eq!(foreign.status, absent.status);
+    assert_eq!(foreign.body, absent.body);
 }

@@ -6,6 +6,7 @@ mod pg;
 
 mod common;
 
+mod activity;
 mod audit;
 mod auth;
 mod browser;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource. Each module's `router()` returns
 //! an `OpenApiRouter`, so a route cannot exist without its OpenAPI description.
 
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod communities;
@@ -75,6 +76,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(communities::router())
         .merge(customers::router())
         .merge(members::router())
+        .merge(activity::router())
 }
 
 /// Routes open to anonymous callers.

@@ -1,0 +1,95 @@
+//! Activity ingest: batches of up to 1,000 events from the brand's integration (a brand
+//! admin's API token), validated whole before anything is stored, stored in one
+//! transaction, each event once by its event id (a replayed batch changes nothing).
+
+use std::collections::BTreeSet;
+
+use shequn_domain::activity::{MAX_BATCH, parse_event_id};
+use shequn_domain::{
+    ActivityEvent, ActivityKind, Actor, CommunityId, CustomerId, IngestReport, Reason, Role,
+};
+
+use crate::clock::now_ms;
+use crate::storage::activity;
+use crate::{AppError, Db};
+
+/// One event as reported, before validation.
+#[derive(Debug, Clone)]
+pub struct RawEvent {
+    pub event_id: String,
+    pub kind: String,
+    pub community_id: i64,
+    pub customer_id: i64,
+    /// UTC ms.
+    pub at: i64,
+}
+
+#[tracing::instrument(skip(db, batch), fields(brand = %actor.brand, actor = %actor.staff, events = batch.len()))]
+pub async fn ingest(
+    db: &Db,
+    actor: &Actor,
+    batch: Vec<RawEvent>,
+) -> Result<IngestReport, AppError> {
+    Actor::require(
+        actor.role == Role::BrandAdmin,
+        "activity is reported by the brand's integration, with a brand admin's token",
+    )?;
+    if batch.is_empty() || batch.len() > MAX_BATCH {
+        return Err(AppError::invalid(
+            "events",
+            Reason::OutOfRange {
+                min: 1,
+                max: MAX_BATCH as i64,
+            },
+        ));
+    }
+    let events = batch
+        .into_iter()
+        .map(|e| {
+            Ok(ActivityEvent {
+                event_id: parse_event_id("events", &e.event_id)?,
+                kind: ActivityKind::parse("events", &e.kind)?,
+                community_id: CommunityId(e.community_id),
+                customer_id: CustomerId(e.customer_id),
+                at: e.at,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let communities: Vec<i64> = events
+        .iter()
+        .map(|e| e.community_id.get())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let customers: Vec<i64> = events
+        .iter()
+        .map(|e| e.customer_id.get())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let total = events.len() as u64;
+    let brand = actor.brand;
+    db.write(move |tx| {
+        Box::pin(async move {
+            // Every community and customer named must be the brand's: another brand's
+            // ids are refused exactly like ids that do not exist.
+            if activity::count_existing(tx, brand, "communities", &communities).await?
+                != communities.len() as i64
+            {
+                return Err(AppError::invalid("events", Reason::NotOneOf("community")));
+            }
+            if activity::count_existing(tx, brand, "customers", &customers).await?
+                != customers.len() as i64
+            {
+                return Err(AppError::invalid("events", Reason::UnknownCustomer));
+            }
+            let accepted = activity::insert_batch(tx, brand, &events, now_ms()).await?;
+            debug_assert!(accepted <= total);
+            Ok(IngestReport {
+                accepted,
+                duplicates: total - accepted,
+            })
+        })
+    })
+    .await
+}
