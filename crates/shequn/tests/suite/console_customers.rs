@@ -4,11 +4,9 @@
 //! withdrawing consent asks first and then shows it, a brand admin remaps a channel and is
 //! told how many customers moved while others only read the mapping.
 
-use reqwest::Method;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
-
 use crate::both_engines;
 use crate::common::*;
+use crate::pages::*;
 
 both_engines!(
     the_list_shows_masked_phones_and_never_a_whole_number,
@@ -20,7 +18,6 @@ both_engines!(
     a_brand_admin_remaps_a_channel_and_is_told_how_many_moved,
 );
 
-const SESSION: &str = "shequn_session";
 const TIERS: &str = "/settings/intent-tiers";
 /// The demo's SH-001 customers: official account (consent given), new media (tag 宝妈),
 /// fission poster.
@@ -30,151 +27,6 @@ const SH001_POSTER: &str = "SH-001海报新客";
 /// The phone of SH-001老顾客 (store 1, customer 1), and how pages show it.
 const SH001_REGULAR_PHONE: &str = "13800010001";
 const SH001_REGULAR_MASKED: &str = "138****0001";
-
-struct Page {
-    status: u16,
-    location: Option<String>,
-    set_cookie: Vec<String>,
-    html: String,
-}
-
-impl Page {
-    /// The value this response sets for cookie `name`, if any.
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.set_cookie.iter().find_map(|c| {
-            let (pair, _) = c.split_once(';').unwrap_or((c, ""));
-            pair.strip_prefix(&format!("{name}=")).map(str::to_owned)
-        })
-    }
-
-    /// The done-message the page shows, if any.
-    fn flash(&self) -> Option<&str> {
-        let open = r#"<p class="flash" id="flash" role="status">"#;
-        let at = self.html.find(open)? + open.len();
-        let rest = &self.html[at..];
-        Some(&rest[..rest.find("</p>")?])
-    }
-
-    /// The CSRF token of the first form on the page.
-    fn csrf(&self) -> String {
-        let at = self
-            .html
-            .find(r#"name="_csrf" value=""#)
-            .expect("a form with a CSRF token");
-        let rest = &self.html[at + r#"name="_csrf" value=""#.len()..];
-        rest[..rest.find('"').expect("end of the token")].to_owned()
-    }
-
-    /// The list's total (「共 3 条」), if the page shows one.
-    fn total(&self) -> Option<i64> {
-        let open = r#"id="list-total">"#;
-        let at = self.html.find(open)? + open.len();
-        let rest = &self.html[at..];
-        let text = &rest[..rest.find('<')?];
-        text.chars()
-            .filter(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .ok()
-    }
-
-    /// The HTML of the element that starts with `open` up to `close`.
-    fn part(&self, open: &str, close: &str) -> &str {
-        let at = self
-            .html
-            .find(open)
-            .unwrap_or_else(|| panic!("{open} on the page: {}", self.html));
-        let rest = &self.html[at..];
-        &rest[..rest.find(close).expect("the end of the part")]
-    }
-
-    /// The list row of the customer named `nickname`.
-    fn row(&self, nickname: &str) -> &str {
-        self.part(&format!(">{nickname}</a>"), "</tr>")
-    }
-}
-
-async fn fetch(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    cookie: Option<&str>,
-    form: Option<&[(&str, &str)]>,
-    extra: &[(&str, &str)],
-) -> Page {
-    let mut rb = app.client.request(method, app.url(path));
-    if let Some(c) = cookie {
-        rb = rb.header(COOKIE, format!("{SESSION}={c}"));
-    }
-    for (k, v) in extra {
-        rb = rb.header(*k, *v);
-    }
-    if let Some(f) = form {
-        rb = rb.form(f);
-    }
-    let res = rb.send().await.expect("the server answers");
-    Page {
-        status: res.status().as_u16(),
-        location: res
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        set_cookie: res
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .collect(),
-        html: res.text().await.unwrap_or_default(),
-    }
-}
-
-/// The page a redirect leads to, fetched as a browser would: with the session and the
-/// cookies the redirect set (a cleared cookie is dropped).
-async fn follow(app: &TestApp, from: &Page, session: &str) -> Page {
-    let to = from.location.as_deref().expect("a redirect");
-    let mut jar: Vec<(String, String)> = vec![(SESSION.to_owned(), session.to_owned())];
-    for line in &from.set_cookie {
-        let pair = line.split(';').next().unwrap_or("");
-        if let Some((name, value)) = pair.split_once('=') {
-            jar.retain(|(n, _)| n != name);
-            if !value.is_empty() {
-                jar.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-    let cookies: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    let header = cookies.join("; ");
-    fetch(
-        app,
-        Method::GET,
-        to,
-        None,
-        None,
-        &[(COOKIE.as_str(), &header)],
-    )
-    .await
-}
-
-async fn get(app: &TestApp, path: &str, cookie: &str) -> Page {
-    fetch(app, Method::GET, path, Some(cookie), None, &[]).await
-}
-
-async fn post(app: &TestApp, path: &str, cookie: &str, form: &[(&str, &str)]) -> Page {
-    fetch(app, Method::POST, path, Some(cookie), Some(form), &[]).await
-}
-
-async fn session_of(app: &TestApp, email: &str) -> String {
-    let form = [
-        ("email", email),
-        ("password", DEMO_PASSWORD),
-        ("next", "/customers"),
-    ];
-    let p = fetch(app, Method::POST, "/login", None, Some(&form), &[]).await;
-    assert_eq!(p.status, 303, "sign-in redirects: {}", p.html);
-    p.cookie(SESSION).expect("a session cookie")
-}
 
 /// A customer as the API shows it to the demo admin.
 async fn stored(app: &TestApp, admin: &str, id: i64) -> serde_json::Value {

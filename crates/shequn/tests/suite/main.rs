@@ -23,6 +23,7 @@ mod isolation;
 mod members;
 mod migrations;
 mod ops;
+mod pages;
 mod schema;
 mod scope;
 mod search;
