@@ -53,6 +53,13 @@ pub enum ImportCommand {
     /// empty). Codes already in the brand are updated, new ones opened; regions are found
     /// by name or created. Any invalid line aborts the whole import.
     Stores(ImportStoresArgs),
+    /// Customers from a UTF-8 CSV whose header names the columns external_id, nickname,
+    /// phone, channel, invited_by, tags, joined_at and community, in any order (no others).
+    /// Tags are separated by `|`; `community` is a community's id or exact name; `joined_at`
+    /// a date or RFC 3339 time. The whole file is checked first: any bad line refuses it,
+    /// every bad line listed. Customers are matched by external id, so importing a file
+    /// twice adds nobody.
+    Customers(ImportStoresArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -219,6 +226,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Stores(args),
         } => import_stores(args).await,
+        Command::Import {
+            command: ImportCommand::Customers(args),
+        } => import_customers(args).await,
         Command::Brand {
             command: BrandCommand::List(db),
         } => {
@@ -271,6 +281,117 @@ fn read_store_csv(path: &std::path::Path) -> anyhow::Result<Vec<import::StoreLin
         }
     }
     Ok(lines)
+}
+
+/// The columns of a customer import, all required, in any order.
+const CUSTOMER_COLUMNS: [&str; 8] = [
+    "external_id",
+    "nickname",
+    "phone",
+    "channel",
+    "invited_by",
+    "tags",
+    "joined_at",
+    "community",
+];
+
+fn read_customer_csv(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<shequn_app::usecases::import_customers::CustomerLine>> {
+    use shequn_app::usecases::import_customers::{CustomerLine, MAX_LINES};
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let header: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{}: no header line", path.display()))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    for h in &header {
+        if !CUSTOMER_COLUMNS.contains(&h.as_str()) {
+            bail!(
+                "line 1: column '{h}' is not one of {}",
+                CUSTOMER_COLUMNS.join(",")
+            );
+        }
+    }
+    let at = |name: &str| -> anyhow::Result<usize> {
+        header
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("line 1: the header has no column '{name}'"))
+    };
+    let cols: Vec<usize> = CUSTOMER_COLUMNS
+        .iter()
+        .map(|c| at(c))
+        .collect::<anyhow::Result<_>>()?;
+    let mut lines = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let r = record.with_context(|| format!("line {line}: not a CSV row"))?;
+        let v = |k: usize| r.get(cols[k]).unwrap_or("").to_owned();
+        lines.push(CustomerLine {
+            line,
+            external_id: v(0),
+            nickname: v(1),
+            phone: v(2),
+            channel: v(3),
+            invited_by: v(4),
+            tags: v(5),
+            joined_at: v(6),
+            community: v(7),
+        });
+        if lines.len() > MAX_LINES {
+            bail!(
+                "{} has more than {MAX_LINES} lines; split it",
+                path.display()
+            );
+        }
+        if lines.len() % 20_000 == 0 {
+            eprint!("\rread {} lines…", lines.len());
+        }
+    }
+    if lines.len() >= 20_000 {
+        eprintln!("\rread {} lines.   ", lines.len());
+    }
+    Ok(lines)
+}
+
+async fn import_customers(args: ImportStoresArgs) -> anyhow::Result<()> {
+    use shequn_app::usecases::import_customers;
+    let started = std::time::Instant::now();
+    let lines = read_customer_csv(&args.file)?;
+    let count = lines.len();
+    eprintln!("checking {count} lines, then importing them in one transaction…");
+    let database = open(&args.db).await?;
+    let result = import_customers::customers(&database, &args.brand, lines, args.dry_run).await;
+    database.close().await;
+    match result {
+        Ok(r) => {
+            println!(
+                "{}{count} lines: {} customers created, {} updated, {} joined a community ({:.1} s).",
+                if args.dry_run {
+                    "Dry run, nothing written. "
+                } else {
+                    ""
+                },
+                r.created,
+                r.updated,
+                r.joined,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(import::ImportError::Lines(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            bail!("{} line(s) are invalid; nothing was imported", errors.len())
+        }
+        Err(e) => Err(e).context("importing customers"),
+    }
 }
 
 async fn import_stores(args: ImportStoresArgs) -> anyhow::Result<()> {

@@ -129,7 +129,7 @@ pub async fn update(
     Ok(saved)
 }
 
-async fn set_tags(
+pub async fn set_tags(
     tx: &mut Tx,
     brand: BrandId,
     id: CustomerId,

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod housekeeping;
 pub mod import;
+pub mod import_customers;
 pub mod members;
 pub mod regions;
 pub mod staff;

@@ -311,3 +311,149 @@ async fn postgres_importing_stores_is_all_or_nothing_and_idempotent() {
     let args = vec!["--database-url".to_owned(), url.clone()];
     importing_stores_is_all_or_nothing_and_idempotent(DbConfig::Postgres(url), args).await;
 }
+
+/// A customer file of `n` lines (header order shuffled on purpose), with `bad` lines
+/// replaced by broken ones.
+fn customer_csv(n: usize, bad: &[usize]) -> String {
+    let mut out =
+        String::from("nickname,external_id,phone,channel,invited_by,tags,joined_at,community\n");
+    for i in 0..n {
+        let line = if bad.contains(&i) {
+            match i % 3 {
+                0 => format!("坏号码{i},imp-{i},12345,import,,,,"),
+                1 => format!("坏渠道{i},imp-{i},,tv,,,,"),
+                _ => format!("坏日期{i},imp-{i},,event,,,yesterday,"),
+            }
+        } else {
+            let phone = format!("139{i:08}");
+            let invited = if i > 0 && i % 10 == 0 {
+                format!("imp-{}", i - 1)
+            } else {
+                String::new()
+            };
+            let community = if i % 100 == 0 {
+                "上海南京西路店福利群"
+            } else {
+                ""
+            };
+            format!(
+                "导入顾客{i},imp-{i},{phone},new_media,{invited},宝妈|学生,2026-11-01,{community}"
+            )
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+async fn importing_customers_is_all_or_nothing_and_idempotent(db_args: Vec<String>) {
+    assert!(
+        shequn(&["demo"], &db_args, "").await.ok,
+        "seed the demo brand"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, customer_csv(10_000, &[18, 4_000, 9_998])).expect("write csv");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, customer_csv(10_000, &[])).expect("write csv");
+    let import = |file: &std::path::Path, dry: bool| {
+        let db_args = db_args.clone();
+        let file = file.display().to_string();
+        async move {
+            let mut args = vec!["import", "customers", "--brand", "demo", file.as_str()];
+            if dry {
+                args.push("--dry-run");
+            }
+            shequn(&args, &db_args, "").await
+        }
+    };
+    let refused = import(&bad, false).await;
+    assert!(!refused.ok);
+    // Lines are numbered from the header (line 1): data row i is line i + 2.
+    for expected in [
+        "line 20, column phone",
+        "line 4002, column channel",
+        "line 10000, column joined_at",
+    ] {
+        assert!(
+            refused.stderr.contains(expected),
+            "{expected}: {}",
+            refused.stderr
+        );
+    }
+    assert!(
+        refused
+            .stderr
+            .contains("3 line(s) are invalid; nothing was imported"),
+        "{}",
+        refused.stderr
+    );
+
+    let dry = import(&good, true).await;
+    assert!(
+        dry.ok
+            && dry.stdout.contains("Dry run")
+            && dry
+                .stdout
+                .contains("10000 lines: 10000 customers created, 0 updated"),
+        "{}{}",
+        dry.stdout,
+        dry.stderr
+    );
+    let real = import(&good, false).await;
+    assert!(
+        real.ok
+            && real
+                .stdout
+                .contains("10000 customers created, 0 updated, 100 joined a community"),
+        "{}{}",
+        real.stdout,
+        real.stderr
+    );
+    let again = import(&good, false).await;
+    assert!(
+        again.ok
+            && again
+                .stdout
+                .contains("0 customers created, 10000 updated, 0 joined a community"),
+        "{}{}",
+        again.stdout,
+        again.stderr
+    );
+    let extra = dir.path().join("extra.csv");
+    std::fs::write(
+        &extra,
+        "external_id,nickname,phone,channel,invited_by,tags,joined_at,community,age\n",
+    )
+    .expect("write csv");
+    let refused = import(&extra, false).await;
+    assert!(
+        !refused.ok && refused.stderr.contains("column 'age' is not one of"),
+        "{}",
+        refused.stderr
+    );
+    let missing = dir.path().join("missing.csv");
+    std::fs::write(&missing, "external_id,nickname\nx,y\n").expect("write csv");
+    let refused = import(&missing, false).await;
+    assert!(
+        !refused.ok && refused.stderr.contains("the header has no column 'phone'"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[tokio::test]
+async fn sqlite_importing_customers_is_all_or_nothing_and_idempotent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+    importing_customers_is_all_or_nothing_and_idempotent(args).await;
+}
+
+#[tokio::test]
+async fn postgres_importing_customers_is_all_or_nothing_and_idempotent() {
+    let Some(url) = crate::pg::fresh_database().await else {
+        return;
+    };
+    importing_customers_is_all_or_nothing_and_idempotent(vec!["--database-url".to_owned(), url])
+        .await;
+}
