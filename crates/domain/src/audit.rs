@@ -17,6 +17,8 @@ pub enum AuditAction {
     CommunityCreated,
     CommunityUpdated,
     StaffHandover,
+    CustomerExported,
+    CustomerErased,
 }
 
 impl AuditAction {
@@ -36,6 +38,8 @@ impl AuditAction {
             AuditAction::CommunityCreated => "community.created",
             AuditAction::CommunityUpdated => "community.updated",
             AuditAction::StaffHandover => "staff.handover",
+            AuditAction::CustomerExported => "customer.exported",
+            AuditAction::CustomerErased => "customer.erased",
         }
     }
 
@@ -52,6 +56,7 @@ impl AuditAction {
             | AuditAction::StaffHandover => "staff",
             AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
             AuditAction::CommunityCreated | AuditAction::CommunityUpdated => "community",
+            AuditAction::CustomerExported | AuditAction::CustomerErased => "customer",
         }
     }
 }
@@ -77,6 +82,8 @@ mod tests {
             AuditAction::CommunityCreated,
             AuditAction::CommunityUpdated,
             AuditAction::StaffHandover,
+            AuditAction::CustomerExported,
+            AuditAction::CustomerErased,
         ];
         let names: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
         assert_eq!(names.len(), all.len());

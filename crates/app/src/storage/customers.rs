@@ -329,3 +329,52 @@ pub async fn reassign_guide(
     )
     .await
 }
+
+/// The nickname an erased customer keeps.
+pub const ERASED_NICKNAME: &str = "已注销";
+
+/// Removes a customer's personal data (name, phone, avatar flag, external id, tags,
+/// consent details) and keeps the row, so memberships, activity and, later, orders stay
+/// whole under the anonymous id.
+pub async fn erase(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE customers SET nickname = $3, phone = NULL, external_id = NULL,
+             avatar_flagged = FALSE, tier_reason = NULL, consent = FALSE, consent_at = $4,
+             consent_source = 'erased', updated_at = $4
+         WHERE brand_id = $1 AND id = $2",
+        &params![brand, id.get(), ERASED_NICKNAME, now],
+    )
+    .await?;
+    set_tags(tx, brand, id, &[]).await?;
+    // Stored idempotent results are copies of answers, and a customer's answer holds their
+    // data: those of this customer go too.
+    let pattern = format!("%\"id\":{},\"nickname\":%", id.get());
+    tx.execute(
+        "DELETE FROM idempotency_records WHERE brand_id = $1 AND result LIKE $2",
+        &params![brand, pattern.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A customer's activity, oldest first: (kind, community, at).
+pub async fn activity_of(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    tx.query(
+        "SELECT kind, community_id, at FROM activity_events
+         WHERE brand_id = $1 AND customer_id = $2 ORDER BY at, id",
+        &params![brand, id.get()],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .collect()
+}

@@ -210,3 +210,20 @@ pub async fn list(
         .collect::<Result<_, StoreError>>()?;
     Ok((members, total))
 }
+
+/// Every stint of a customer, in any community, oldest first.
+pub async fn of_customer(
+    tx: &mut Tx,
+    brand: BrandId,
+    customer: CustomerId,
+) -> Result<Vec<Membership>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM community_members
+         WHERE brand_id = $1 AND customer_id = $2 ORDER BY id"
+    );
+    tx.query(&sql, &params![brand, customer.get()])
+        .await?
+        .iter()
+        .map(membership)
+        .collect()
+}

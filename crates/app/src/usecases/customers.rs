@@ -7,8 +7,8 @@
 
 use shequn_domain::customer::parse_tag;
 use shequn_domain::{
-    Actor, Channel, Consent, Cursor, Customer, CustomerId, Name, PageSize, Phone, Placement,
-    Reason, RegionId, Role, ScopeFilter, SearchText, StaffId, StoreId, Subject, Tier,
+    Actor, AuditAction, Channel, Consent, Cursor, Customer, CustomerId, Name, PageSize, Phone,
+    Placement, Reason, RegionId, Role, ScopeFilter, SearchText, StaffId, StoreId, Subject, Tier,
 };
 
 use crate::clock::now_ms;
@@ -432,4 +432,73 @@ pub async fn set_tier_map(
         })
     })
     .await
+}
+
+/// Everything the brand holds about one customer, for a data-subject request (PIPL).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerExport {
+    pub customer: Customer,
+    pub memberships: Vec<shequn_domain::Membership>,
+    /// (kind, community id, at ms), oldest first.
+    pub activity: Vec<(String, i64, i64)>,
+}
+
+/// Brand admins answer data-subject requests; nobody else sees a whole export.
+const PERSONAL_DATA: &str = "only a brand admin exports or erases a customer's personal data";
+
+/// A customer's data in full (the one place a whole phone number leaves the system),
+/// written to the operation log without the data itself.
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn export(db: &Db, actor: &Actor, id: CustomerId) -> Result<CustomerExport, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            // Out of sight is "not found" first; in sight but not allowed is "forbidden".
+            let (customer, region) = visible(tx, &actor, id).await?;
+            Actor::require(actor.role == Role::BrandAdmin, PERSONAL_DATA)?;
+            let memberships = crate::storage::members::of_customer(tx, actor.brand, id).await?;
+            let activity = customers::activity_of(tx, actor.brand, id).await?;
+            log(tx, &actor, AuditAction::CustomerExported, &customer, region).await?;
+            Ok(CustomerExport {
+                customer,
+                memberships,
+                activity,
+            })
+        })
+    })
+    .await
+}
+
+/// Erases a customer's personal data on request; the anonymous row keeps memberships and
+/// activity (and, later, orders and ledgers) whole.
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn erase(db: &Db, actor: &Actor, id: CustomerId) -> Result<Customer, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (customer, region) = visible(tx, &actor, id).await?;
+            Actor::require(actor.role == Role::BrandAdmin, PERSONAL_DATA)?;
+            customers::erase(tx, actor.brand, id, now_ms()).await?;
+            log(tx, &actor, AuditAction::CustomerErased, &customer, region).await?;
+            Ok(visible(tx, &actor, id).await?.0)
+        })
+    })
+    .await
+}
+
+/// An operation-log event about a customer, naming them by id only.
+async fn log(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: AuditAction,
+    c: &Customer,
+    region: Option<RegionId>,
+) -> Result<(), AppError> {
+    let place = match (c.store_id, region) {
+        (Some(store), Some(region)) => Placement::Store { region, store },
+        _ => Placement::Brand,
+    };
+    let e = crate::usecases::event(actor, action, c.id.get(), place, serde_json::json!({}));
+    crate::storage::audit::record(tx, actor.brand, &e, now_ms()).await?;
+    Ok(())
 }

@@ -65,6 +65,7 @@ enum Kind {
     Staff,
     Token,
     Community,
+    Customer,
 }
 
 impl Kind {
@@ -76,6 +77,7 @@ impl Kind {
             "staff" => Kind::Staff,
             "token" => Kind::Token,
             "community" => Kind::Community,
+            "customer" => Kind::Customer,
             _ => return None,
         })
     }
@@ -88,12 +90,14 @@ impl Kind {
             (Lang::Zh, Kind::Staff) => "员工",
             (Lang::Zh, Kind::Token) => "令牌",
             (Lang::Zh, Kind::Community) => "社群",
+            (Lang::Zh, Kind::Customer) => "顾客",
             (Lang::En, Kind::Brand) => "brand",
             (Lang::En, Kind::Region) => "region",
             (Lang::En, Kind::Store) => "store",
             (Lang::En, Kind::Staff) => "staff member",
             (Lang::En, Kind::Token) => "API token",
             (Lang::En, Kind::Community) => "community",
+            (Lang::En, Kind::Customer) => "customer",
         }
     }
 
@@ -409,6 +413,23 @@ impl Event<'_> {
             (Kind::Staff, "staff.handover") => self.handover(),
             (Kind::Token, "token.created") => self.token("创建了", "created"),
             (Kind::Token, "token.revoked") => self.token("吊销了", "revoked"),
+            // Personal data stays out of the log: the customer is named by id only.
+            (Kind::Customer, "customer.exported") => match self.lang {
+                Lang::Zh => format!("{} 导出了顾客 {} 的个人信息", self.actor(), self.id()),
+                Lang::En => format!(
+                    "{} exported the personal data of customer {}",
+                    self.actor(),
+                    self.id()
+                ),
+            },
+            (Kind::Customer, "customer.erased") => match self.lang {
+                Lang::Zh => format!("{} 删除了顾客 {} 的个人信息", self.actor(), self.id()),
+                Lang::En => format!(
+                    "{} erased the personal data of customer {}",
+                    self.actor(),
+                    self.id()
+                ),
+            },
             (Kind::Community, "community.created") => {
                 self.created(Kind::Community, &self.community_label())
             }
@@ -694,6 +715,7 @@ mod tests {
                 "display_name": "李四", "email": "li@x.com", "to": "王五",
                 "communities": 3, "customers": 12,
             }),
+            AuditAction::CustomerExported | AuditAction::CustomerErased => json!({}),
             AuditAction::CommunityUpdated => json!({
                 "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "changes": { "kind": ["discount", "tutorial"], "capacity": [500, 300] },
@@ -702,7 +724,7 @@ mod tests {
         event(a, detail)
     }
 
-    const ALL: [AuditAction; 14] = [
+    const ALL: [AuditAction; 16] = [
         AuditAction::BrandCreated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
@@ -717,11 +739,13 @@ mod tests {
         AuditAction::CommunityCreated,
         AuditAction::CommunityUpdated,
         AuditAction::StaffHandover,
+        AuditAction::CustomerExported,
+        AuditAction::CustomerErased,
     ];
 
     #[test]
     fn every_action_reads_as_a_sentence_in_both_languages() {
-        let expected: [(&str, &str); 14] = [
+        let expected: [(&str, &str); 16] = [
             (
                 "张三 创建了品牌 演示品牌（demo）",
                 "张三 created brand 演示品牌 (demo)",
@@ -763,6 +787,14 @@ mod tests {
                 "张三 把 李四 的 3 个社群和 12 位顾客交接给了 王五",
                 "张三 handed 李四's 3 communities and 12 customers over to 王五",
             ),
+            (
+                "张三 导出了顾客 #14 的个人信息",
+                "张三 exported the personal data of customer #14",
+            ),
+            (
+                "张三 删除了顾客 #14 的个人信息",
+                "张三 erased the personal data of customer #14",
+            ),
         ];
         for (a, (zh, en)) in ALL.into_iter().zip(expected) {
             let e = sample(a);
@@ -777,8 +809,10 @@ mod tests {
             for lang in [Lang::Zh, Lang::En] {
                 let s = sentence(lang, &e);
                 assert!(!s.contains(a.as_str()), "{s}");
+                // Customers are named by id on purpose: their names are personal data.
+                let by_id = a.subject() == "customer";
                 assert!(
-                    !s.contains('{') && !s.contains('"') && !s.contains('#'),
+                    !s.contains('{') && !s.contains('"') && (by_id || !s.contains('#')),
                     "{s}"
                 );
                 assert!(!s.contains("null") && !s.contains("_"), "{s}");

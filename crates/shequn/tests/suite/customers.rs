@@ -16,6 +16,7 @@ both_engines!(
     consent_is_recorded_with_time_and_source_and_can_be_withdrawn,
     bad_customer_input_is_refused_naming_the_field,
     customers_are_listed_within_scope_with_filters_and_totals,
+    a_brand_admin_exports_and_erases_a_customers_personal_data,
 );
 
 async fn a_guide_adds_a_customer_whose_tier_follows_the_channel(app: TestApp) {
@@ -303,4 +304,85 @@ async fn customers_are_listed_within_scope_with_filters_and_totals(app: TestApp)
     app.patch(&guide, &elsewhere, json!({ "nickname": "改" }))
         .await
         .assert_problem(404, "not_found");
+}
+
+async fn a_brand_admin_exports_and_erases_a_customers_personal_data(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = &demo.admin;
+    let id = demo.customer("SH-001老顾客");
+    let guide = app.login(GUIDE01).await;
+    for action in ["export", "erase"] {
+        app.post_empty(&guide, &format!("/api/v1/customers/{id}/{action}"))
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    // A create through an idempotency key keeps its answer (with the phone) for replays.
+    let keyed = app
+        .send(
+            app.request(reqwest::Method::POST, "/api/v1/customers", Some(admin))
+                .header("idempotency-key", "erase-me")
+                .json(&json!({ "nickname": "会被删除", "channel": "event", "phone": "13700000007", "store_id": demo.store("SH-001") })),
+        )
+        .await;
+    keyed.assert_status(201);
+    let keyed_id = id_of(&keyed.body);
+    let export = app
+        .post_empty(admin, &format!("/api/v1/customers/{id}/export"))
+        .await
+        .expect(200);
+    assert_eq!(
+        export["phone"], "13800010001",
+        "an export carries the whole number"
+    );
+    assert_eq!(export["nickname"], "SH-001老顾客");
+    assert_eq!(export["memberships"].as_array().map(Vec::len), Some(1));
+    let erased = app
+        .post_empty(admin, &format!("/api/v1/customers/{id}/erase"))
+        .await
+        .expect(200);
+    assert_eq!(erased["nickname"], "已注销");
+    assert!(erased["phone_masked"].is_null());
+    assert!(erased["external_id"].is_null());
+    assert_eq!(erased["tags"], json!([]));
+    assert_eq!(erased["consent"]["given"], false);
+    // Memberships stay, anonymous.
+    let sales = demo.community("上海南京西路店福利群");
+    let members = app
+        .list_all(admin, &format!("/api/v1/communities/{sales}/members"))
+        .await;
+    assert!(
+        members
+            .iter()
+            .any(|m| m["customer_id"] == id && m["nickname"] == "已注销")
+    );
+    let log = app.list_all(admin, "/api/v1/audit-events").await;
+    for action in ["customer.exported", "customer.erased"] {
+        let e = log
+            .iter()
+            .find(|e| e["action"] == action && e["subject_id"] == id)
+            .unwrap_or_else(|| panic!("{action} in the operation log"));
+        assert!(
+            !e.to_string().contains("13800010001"),
+            "no personal data in the log: {e}"
+        );
+    }
+    // Erasing the keyed customer also drops the stored answer that held their phone.
+    let before = app
+        .stored_strings("SELECT result FROM idempotency_records WHERE result IS NOT NULL")
+        .await;
+    assert!(before.iter().any(|r| r.contains("13700000007")));
+    app.post_empty(admin, &format!("/api/v1/customers/{keyed_id}/erase"))
+        .await
+        .expect(200);
+    let after = app
+        .stored_strings("SELECT result FROM idempotency_records WHERE result IS NOT NULL")
+        .await;
+    assert!(
+        after.iter().all(|r| !r.contains("13700000007")),
+        "{after:?}"
+    );
+}
+
+fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().expect("an id")
 }

@@ -132,6 +132,8 @@ fn case(method: &str, path: &str) -> Option<Case> {
                          "tier": { "tier": "weak", "reason": "hijack" } }),
             ),
         ),
+        ("post", "/api/v1/customers/{customer_id}/export") => Foreign(Customer, None),
+        ("post", "/api/v1/customers/{customer_id}/erase") => Foreign(Customer, None),
         ("get" | "put", "/api/v1/intent-tiers") => TierMap,
         ("post", "/api/v1/activity") => Activity,
 

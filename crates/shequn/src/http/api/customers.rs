@@ -25,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_customers, create_customer))
         .routes(routes!(get_customer, update_customer))
         .routes(routes!(get_intent_tiers, set_intent_tiers))
+        .routes(routes!(export_customer))
+        .routes(routes!(erase_customer))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -301,4 +303,75 @@ async fn set_intent_tiers(
         tiers: tiers_out(map),
         customers_moved: moved,
     }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerExportOut {
+    pub id: i64,
+    pub nickname: String,
+    /// The whole number: an export is for the person it describes.
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub channel: &'static str,
+    pub tier: &'static str,
+    pub tags: Vec<String>,
+    pub consent: ConsentOut,
+    pub memberships: Vec<super::members::MembershipOut>,
+    /// `{kind, community_id, at}` for every activity event, oldest first.
+    pub activity: Vec<serde_json::Value>,
+    pub created_at: String,
+}
+
+/// Everything the brand holds about a customer, for a data-subject request (PIPL). Brand
+/// admins only; recorded in the operation log (without the data).
+#[utoipa::path(post, path = "/api/v1/customers/{customer_id}/export", tag = "customers", security(("bearer" = [])),
+    params(("customer_id" = i64, Path)),
+    responses((status = 200, body = CustomerExportOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody)))]
+async fn export_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<CustomerExportOut>, ApiError> {
+    let x = customers::export(&state.db, &caller.actor, CustomerId(id)).await?;
+    let c = x.customer;
+    Ok(Json(CustomerExportOut {
+        id: c.id.get(),
+        nickname: c.nickname,
+        phone: c.phone.as_ref().map(|p| p.full().to_owned()),
+        external_id: c.external_id,
+        channel: c.channel.as_str(),
+        tier: c.tier.as_str(),
+        tags: c.tags,
+        consent: ConsentOut {
+            given: c.consent.given,
+            at: c.consent.at.map(rfc3339),
+            source: c.consent.source,
+        },
+        memberships: x.memberships.into_iter().map(Into::into).collect(),
+        activity: x
+            .activity
+            .into_iter()
+            .map(|(kind, community, at)| {
+                serde_json::json!({ "kind": kind, "community_id": community, "at": rfc3339(at) })
+            })
+            .collect(),
+        created_at: rfc3339(c.created_at),
+    }))
+}
+
+/// Erase a customer's personal data on request (brand admins): name, phone, avatar flag,
+/// external id, tags and consent details go; memberships and activity stay, anonymous.
+#[utoipa::path(post, path = "/api/v1/customers/{customer_id}/erase", tag = "customers", security(("bearer" = [])),
+    params(("customer_id" = i64, Path)),
+    responses((status = 200, body = CustomerOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody)))]
+async fn erase_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<CustomerOut>, ApiError> {
+    Ok(Json(
+        customers::erase(&state.db, &caller.actor, CustomerId(id))
+            .await?
+            .into(),
+    ))
 }
