@@ -243,3 +243,104 @@ mod tests {
         assert!(parse_tag("tags", &"长".repeat(21)).is_err());
     }
 }
+
+/// Where a customer is in their life with the brand, from their activity (seed 002):
+/// new, active, silent or churned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifecycle {
+    /// 新客: arrived recently.
+    New,
+    /// 活跃: did something lately.
+    Active,
+    /// 沉默: quiet for a while.
+    Silent,
+    /// 流失: quiet for long.
+    Churned,
+}
+
+text_enum!(Lifecycle, "lifecycle",
+    New => "new", Active => "active", Silent => "silent", Churned => "churned");
+
+/// A brand's lifecycle thresholds, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifecycleThresholds {
+    /// A customer who arrived within this many days is new.
+    pub new_days: i64,
+    /// Activity within this many days makes a customer active; older, silent.
+    pub active_days: i64,
+    /// No activity for more than this many days: churned.
+    pub churned_days: i64,
+}
+
+impl Default for LifecycleThresholds {
+    fn default() -> Self {
+        LifecycleThresholds {
+            new_days: 7,
+            active_days: 14,
+            churned_days: 60,
+        }
+    }
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+impl LifecycleThresholds {
+    /// The stage of a customer who arrived at `since` and was last active at `last` (None:
+    /// never), at `now` (all UTC ms). New wins while it lasts; then the time since the last
+    /// sign of life (or since arriving, for the never active) decides.
+    pub fn stage(&self, since: i64, last: Option<i64>, now: i64) -> Lifecycle {
+        debug_assert!(self.new_days <= self.churned_days && self.active_days <= self.churned_days);
+        if now - since <= self.new_days * DAY_MS {
+            return Lifecycle::New;
+        }
+        let quiet = now - last.unwrap_or(since).max(since);
+        if quiet <= self.active_days * DAY_MS {
+            Lifecycle::Active
+        } else if quiet <= self.churned_days * DAY_MS {
+            Lifecycle::Silent
+        } else {
+            Lifecycle::Churned
+        }
+    }
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::*;
+
+    const NOW: i64 = 1_000 * DAY_MS;
+
+    #[test]
+    fn stages_follow_arrival_and_the_last_sign_of_life() {
+        let t = LifecycleThresholds::default();
+        let days_ago = |d: i64| NOW - d * DAY_MS;
+        assert_eq!(t.stage(days_ago(3), None, NOW), Lifecycle::New);
+        assert_eq!(t.stage(days_ago(3), Some(days_ago(1)), NOW), Lifecycle::New);
+        assert_eq!(
+            t.stage(days_ago(30), Some(days_ago(2)), NOW),
+            Lifecycle::Active
+        );
+        assert_eq!(
+            t.stage(days_ago(30), Some(days_ago(20)), NOW),
+            Lifecycle::Silent
+        );
+        assert_eq!(
+            t.stage(days_ago(200), Some(days_ago(90)), NOW),
+            Lifecycle::Churned
+        );
+        // Never active: counted from arrival.
+        assert_eq!(t.stage(days_ago(10), None, NOW), Lifecycle::Active);
+        assert_eq!(t.stage(days_ago(30), None, NOW), Lifecycle::Silent);
+        assert_eq!(t.stage(days_ago(61), None, NOW), Lifecycle::Churned);
+        // Boundaries belong to the livelier stage.
+        assert_eq!(
+            t.stage(days_ago(100), Some(days_ago(14)), NOW),
+            Lifecycle::Active
+        );
+        assert_eq!(
+            t.stage(days_ago(100), Some(days_ago(60)), NOW),
+            Lifecycle::Silent
+        );
+    }
+}

@@ -19,7 +19,9 @@ pub use community::{
     Capacity, Community, CommunityMember, CommunityStatus, JoinSource, Joined, Kind, KindChange,
     KindFamily, MemberRole, Membership, Purpose,
 };
-pub use customer::{Channel, Consent, Customer, Phone, Tier, TierMap};
+pub use customer::{
+    Channel, Consent, Customer, Lifecycle, LifecycleThresholds, Phone, Tier, TierMap,
+};
 pub use error::{DomainError, Reason, Refusal, Subject};
 pub use ids::{BrandId, CommunityId, CustomerId, RegionId, StaffId, StoreId, TokenId};
 pub use money::Fen;
