@@ -174,6 +174,10 @@ pub struct Customer {
     pub tags: Vec<String>,
     pub store_id: Option<StoreId>,
     pub guide_id: Option<StaffId>,
+    /// The customer's last activity in any community (UTC ms); None if none yet.
+    pub last_active_at: Option<i64>,
+    /// The stage this gives with the brand's thresholds, as of when it was read.
+    pub lifecycle: Lifecycle,
     pub created_at: i64,
     pub updated_at: i64,
 }

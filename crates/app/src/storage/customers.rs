@@ -1,12 +1,20 @@
 //! SQL for customers, their tags and the brand's channel → tier mapping.
 
 use shequn_domain::{
-    BrandId, Channel, Consent, Cursor, Customer, CustomerId, PageSize, Phone, RegionId, SearchText,
-    StaffId, StoreId, Tier, TierMap,
+    BrandId, Channel, Consent, Cursor, Customer, CustomerId, Lifecycle, PageSize, Phone, RegionId,
+    SearchText, StaffId, StoreId, Tier, TierMap,
 };
 
 use super::db::Tx;
 use super::sql::{Row, StoreError, take_total};
+
+/// Customers with their store's region (`store_region`) and their last activity
+/// (`last_active_at`), under the customers' own column names.
+const WITH_PLACE: &str = "(SELECT c.*, st.region_id AS store_region,
+       (SELECT MAX(a.at) FROM activity_events a
+        WHERE a.brand_id = c.brand_id AND a.customer_id = c.id) AS last_active_at
+     FROM customers c
+     LEFT JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id) AS c";
 
 /// The columns [`customer`] decodes, in its order (tags are read apart).
 const COLUMNS: &str = "id, nickname, avatar_flagged, phone, external_id, channel, invited_by, \
@@ -41,6 +49,9 @@ fn customer(r: &Row) -> Result<Customer, StoreError> {
         tags: Vec::new(),
         store_id: r.get::<Option<i64>>(12)?.map(StoreId),
         guide_id: r.get::<Option<i64>>(13)?.map(StaffId),
+        // Read apart where wanted (`get`, `list`); the stage is the use case's to compute.
+        last_active_at: None,
+        lifecycle: Lifecycle::New,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
     })
@@ -169,16 +180,15 @@ pub async fn get(
     id: CustomerId,
 ) -> Result<Option<(Customer, Option<RegionId>)>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS}, store_region FROM (
-           SELECT c.*, st.region_id AS store_region FROM customers c
-           LEFT JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id
-         ) AS c WHERE brand_id = $1 AND id = $2"
+        "SELECT {COLUMNS}, store_region, last_active_at FROM {WITH_PLACE}
+         WHERE brand_id = $1 AND id = $2"
     );
     let Some(row) = tx.query_opt(&sql, &params![brand, id.get()]).await? else {
         return Ok(None);
     };
     let mut c = customer(&row)?;
     let region = row.get::<Option<i64>>(16)?.map(RegionId);
+    c.last_active_at = row.get(17)?;
     c.tags = tags_of(tx, brand, c.id).await?;
     Ok(Some((c, region)))
 }
@@ -207,6 +217,20 @@ pub struct CustomerFilter {
     pub search: Option<SearchText>,
     /// The whole number.
     pub phone: Option<Phone>,
+    pub lifecycle: Option<StageFilter>,
+}
+
+/// A lifecycle stage as cut-off times (UTC ms), computed by the use case from the brand's
+/// thresholds and the time of the request; the SQL mirrors `LifecycleThresholds::stage`.
+#[derive(Debug, Clone, Copy)]
+pub struct StageFilter {
+    pub stage: Lifecycle,
+    /// Arrived at or after this: new.
+    pub new_since: i64,
+    /// Last active at or after this: active.
+    pub active_since: i64,
+    /// Last active at or after this (and before `active_since`): silent; before: churned.
+    pub silent_since: i64,
 }
 
 /// Customers after `after` in id order, with their tags, and how many match in all.
@@ -219,10 +243,7 @@ pub async fn list(
 ) -> Result<(Vec<Customer>, Option<i64>), StoreError> {
     let sql = format!(
         "SELECT * FROM (
-           SELECT {COLUMNS}, COUNT(*) OVER () AS listed FROM (
-             SELECT c.*, st.region_id AS store_region FROM customers c
-             LEFT JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id
-           ) AS c
+           SELECT {COLUMNS}, last_active_at, COUNT(*) OVER () AS listed FROM {WITH_PLACE}
            WHERE brand_id = $1
              AND ($3 IS NULL OR store_region = $3) AND ($4 IS NULL OR store_id = $4)
              AND ($5 IS NULL OR guide_staff_id = $5) AND ($6 IS NULL OR tier = $6)
@@ -231,6 +252,11 @@ pub async fn list(
                   WHERE t.brand_id = c.brand_id AND t.customer_id = c.id AND t.tag = $8))
              AND ($9 IS NULL OR LOWER(nickname) LIKE LOWER($9) ESCAPE '\\')
              AND ($10 IS NULL OR phone = $10)
+             AND ($12 IS NULL OR $12 = CASE
+                   WHEN created_at >= $13 THEN 'new'
+                   WHEN COALESCE(last_active_at, created_at) >= $14 THEN 'active'
+                   WHEN COALESCE(last_active_at, created_at) >= $15 THEN 'silent'
+                   ELSE 'churned' END)
          ) AS matching WHERE id > $2 ORDER BY id LIMIT $11"
     );
     let pattern = f.search.as_ref().map(SearchText::like_pattern);
@@ -248,13 +274,24 @@ pub async fn list(
                 f.tag.as_deref(),
                 pattern.as_deref(),
                 f.phone.as_ref().map(Phone::full),
-                i64::from(limit.get())
+                i64::from(limit.get()),
+                f.lifecycle.map(|l| l.stage.as_str()),
+                f.lifecycle.map(|l| l.new_since),
+                f.lifecycle.map(|l| l.active_since),
+                f.lifecycle.map(|l| l.silent_since)
             ],
         )
         .await?;
     debug_assert!(rows.len() <= limit.get() as usize);
     let total = take_total(&mut rows)?;
-    let mut out = rows.iter().map(customer).collect::<Result<Vec<_>, _>>()?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let mut c = customer(r)?;
+            c.last_active_at = r.get(16)?;
+            Ok(c)
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     for c in &mut out {
         c.tags = tags_of(tx, brand, c.id).await?;
     }

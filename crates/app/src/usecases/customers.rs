@@ -7,12 +7,13 @@
 
 use shequn_domain::customer::parse_tag;
 use shequn_domain::{
-    Actor, AuditAction, Channel, Consent, Cursor, Customer, CustomerId, Name, PageSize, Phone,
-    Placement, Reason, RegionId, Role, ScopeFilter, SearchText, StaffId, StoreId, Subject, Tier,
+    Actor, AuditAction, Channel, Consent, Cursor, Customer, CustomerId, Lifecycle,
+    LifecycleThresholds, Name, PageSize, Phone, Placement, Reason, RegionId, Role, ScopeFilter,
+    SearchText, StaffId, StoreId, Subject, Tier,
 };
 
 use crate::clock::now_ms;
-use crate::storage::customers::{self, CustomerFilter};
+use crate::storage::customers::{self, CustomerFilter, StageFilter};
 use crate::storage::db::Tx;
 use crate::storage::{staff, stores};
 use crate::usecases::Page;
@@ -239,6 +240,8 @@ pub async fn create(db: &Db, actor: &Actor, input: NewCustomerInput) -> Result<C
                 tags,
                 store_id: store,
                 guide_id: guide,
+                last_active_at: None,
+                lifecycle: Lifecycle::New,
                 created_at: now,
                 updated_at: now,
             };
@@ -256,6 +259,8 @@ pub struct ListQuery {
     pub store: Option<StoreId>,
     pub guide: Option<StaffId>,
     pub tier: Option<String>,
+    /// `new`, `active`, `silent` or `churned`.
+    pub lifecycle: Option<String>,
     pub channel: Option<String>,
     pub tag: Option<String>,
     pub search: Option<SearchText>,
@@ -271,6 +276,7 @@ pub async fn list(
     after: Cursor,
     size: PageSize,
 ) -> Result<Page<Customer>, AppError> {
+    let now = now_ms();
     let mut filter = CustomerFilter {
         region: None,
         store: q.store,
@@ -292,6 +298,11 @@ pub async fn list(
             .as_deref()
             .map(|p| Phone::parse("phone", p))
             .transpose()?,
+        lifecycle: q
+            .lifecycle
+            .as_deref()
+            .map(|l| Lifecycle::parse("lifecycle", l).map(|stage| stage_filter(stage, now)))
+            .transpose()?,
     };
     match actor.list_filter() {
         ScopeFilter::Brand => {}
@@ -305,14 +316,44 @@ pub async fn list(
             Box::pin(async move { Ok(customers::list(tx, brand, &filter, after, size).await?) })
         })
         .await?;
-    Ok(Page::from_rows(rows, size, after.0 == 0, |c| c.id.get()))
+    let mut page = Page::from_rows(rows, size, after.0 == 0, |c| c.id.get());
+    for c in &mut page.items {
+        staged(c, now);
+    }
+    Ok(page)
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
 pub async fn get(db: &Db, actor: &Actor, id: CustomerId) -> Result<Customer, AppError> {
     let actor = *actor;
-    db.read(move |tx| Box::pin(async move { Ok(visible(tx, &actor, id).await?.0) }))
-        .await
+    let mut c = db
+        .read(move |tx| Box::pin(async move { Ok(visible(tx, &actor, id).await?.0) }))
+        .await?;
+    staged(&mut c, now_ms());
+    Ok(c)
+}
+
+/// The lifecycle thresholds of the brand (per-brand settings come with segments; every
+/// brand has the defaults for now).
+fn thresholds() -> LifecycleThresholds {
+    LifecycleThresholds::default()
+}
+
+/// Sets the customer's lifecycle stage as of `now`.
+fn staged(c: &mut Customer, now: i64) {
+    c.lifecycle = thresholds().stage(c.created_at, c.last_active_at, now);
+}
+
+/// A stage as the cut-off times the list query compares with.
+fn stage_filter(stage: Lifecycle, now: i64) -> StageFilter {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    let t = thresholds();
+    StageFilter {
+        stage,
+        new_since: now - t.new_days * DAY_MS,
+        active_since: now - t.active_days * DAY_MS,
+        silent_since: now - t.churned_days * DAY_MS,
+    }
 }
 
 #[tracing::instrument(skip(db, patch), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
@@ -388,7 +429,10 @@ pub async fn update(
                         source: Some(source),
                     };
                 }
-                Ok(customers::update(tx, actor.brand, &c, now).await?)
+                let mut saved = customers::update(tx, actor.brand, &c, now).await?;
+                saved.last_active_at = c.last_active_at;
+                staged(&mut saved, now);
+                Ok(saved)
             })
         })
         .await?;
@@ -480,7 +524,9 @@ pub async fn erase(db: &Db, actor: &Actor, id: CustomerId) -> Result<Customer, A
             Actor::require(actor.role == Role::BrandAdmin, PERSONAL_DATA)?;
             customers::erase(tx, actor.brand, id, now_ms()).await?;
             log(tx, &actor, AuditAction::CustomerErased, &customer, region).await?;
-            Ok(visible(tx, &actor, id).await?.0)
+            let mut c = visible(tx, &actor, id).await?.0;
+            staged(&mut c, now_ms());
+            Ok(c)
         })
     })
     .await

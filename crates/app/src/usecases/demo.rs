@@ -3,7 +3,8 @@
 
 use shequn_domain::{
     BrandId, Capacity, Channel, CommunityId, Consent, Customer, CustomerId, Email, JoinSource,
-    Kind, MemberRole, Name, Phone, Purpose, RegionId, Role, Slug, StaffId, StoreCode, StoreId,
+    Kind, Lifecycle, MemberRole, Name, Phone, Purpose, RegionId, Role, Slug, StaffId, StoreCode,
+    StoreId,
 };
 
 use crate::clock::now_ms;
@@ -240,6 +241,8 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
                 },
                 store_id: Some(*store),
                 guide_id: Some(guide),
+                last_active_at: None,
+                lifecycle: Lifecycle::New,
                 created_at: now,
                 updated_at: now,
             };
@@ -327,6 +330,8 @@ async fn seed_in(tx: &mut Tx, hash: &str, now: i64) -> Result<bool, AppError> {
         tags: vec![],
         store_id: Some(s),
         guide_id: Some(other_guide),
+        last_active_at: None,
+        lifecycle: Lifecycle::New,
         created_at: now,
         updated_at: now,
     };

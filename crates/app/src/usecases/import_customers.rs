@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use shequn_domain::customer::parse_tag;
 use shequn_domain::{
-    BrandId, Channel, CommunityId, Consent, Customer, CustomerId, JoinSource, MemberRole, Name,
-    Phone,
+    BrandId, Channel, CommunityId, Consent, Customer, CustomerId, JoinSource, Lifecycle,
+    MemberRole, Name, Phone,
 };
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -327,6 +327,8 @@ async fn write_all(
                     tags: p.tags.clone(),
                     store_id: None,
                     guide_id: None,
+                    last_active_at: None,
+                    lifecycle: Lifecycle::New,
                     created_at: now,
                     updated_at: now,
                 };

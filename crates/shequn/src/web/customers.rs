@@ -251,6 +251,7 @@ async fn show(
         tag,
         search,
         phone: (!filters.phone.is_empty()).then(|| filters.phone.clone()),
+        lifecycle: None,
     };
     let size = PageSize::default();
     let loaded = async {

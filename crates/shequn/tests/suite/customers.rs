@@ -17,6 +17,7 @@ both_engines!(
     bad_customer_input_is_refused_naming_the_field,
     customers_are_listed_within_scope_with_filters_and_totals,
     a_brand_admin_exports_and_erases_a_customers_personal_data,
+    customers_show_their_lifecycle_and_last_activity,
 );
 
 async fn a_guide_adds_a_customer_whose_tier_follows_the_channel(app: TestApp) {
@@ -385,4 +386,62 @@ async fn a_brand_admin_exports_and_erases_a_customers_personal_data(app: TestApp
 
 fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().expect("an id")
+}
+
+async fn customers_show_their_lifecycle_and_last_activity(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = &demo.admin;
+    let total = |v: &Value| v["total"].as_i64().unwrap_or(-1);
+    // Every demo customer arrived just now: new, whatever their activity.
+    let new = app
+        .get(admin, "/api/v1/customers?lifecycle=new")
+        .await
+        .expect(200);
+    assert_eq!(total(&new), 36);
+    assert!(
+        new["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|c| c["lifecycle"] == "new")
+    );
+    for stage in ["active", "silent", "churned"] {
+        let r = app
+            .get(admin, &format!("/api/v1/customers?lifecycle={stage}"))
+            .await
+            .expect(200);
+        assert_eq!(total(&r), 0, "{stage}");
+    }
+    app.get(admin, "/api/v1/customers?lifecycle=asleep")
+        .await
+        .assert_problem(422, "validation_failed")
+        .assert_field("lifecycle");
+    let fan = demo.customer("SH-001小红书粉丝");
+    let path = format!("/api/v1/customers/{fan}");
+    assert!(app.get(admin, &path).await.expect(200)["last_active_at"].is_null());
+    app.post(
+        admin,
+        "/api/v1/activity",
+        json!({ "events": [
+            { "event_id": "lc-1", "kind": "message", "community_id": demo.community("上海南京西路店福利群"),
+              "customer_id": fan, "at": "2026-11-20T08:00:00Z" },
+            { "event_id": "lc-2", "kind": "shared", "community_id": demo.community("上海南京西路店福利群"),
+              "customer_id": fan, "at": "2026-11-21T09:30:00Z" },
+        ]}),
+    )
+    .await
+    .expect(200);
+    let seen = app.get(admin, &path).await.expect(200);
+    assert_eq!(seen["last_active_at"], "2026-11-21T09:30:00Z");
+    let listed = app
+        .get(
+            admin,
+            "/api/v1/customers?q=SH-001%E5%B0%8F%E7%BA%A2%E4%B9%A6",
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        listed["items"][0]["last_active_at"],
+        "2026-11-21T09:30:00Z"
+    );
 }

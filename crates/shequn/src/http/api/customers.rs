@@ -58,6 +58,10 @@ pub struct CustomerOut {
     pub tags: Vec<String>,
     pub store_id: Option<i64>,
     pub guide_id: Option<i64>,
+    /// The last activity in any community.
+    pub last_active_at: Option<String>,
+    /// `new`, `active`, `silent` or `churned`, from arrival and the last activity.
+    pub lifecycle: &'static str,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -82,6 +86,8 @@ impl From<Customer> for CustomerOut {
             tags: c.tags,
             store_id: c.store_id.map(StoreId::get),
             guide_id: c.guide_id.map(StaffId::get),
+            last_active_at: c.last_active_at.map(rfc3339),
+            lifecycle: c.lifecycle.as_str(),
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -152,7 +158,7 @@ pub struct CustomerPatchIn {
 /// Customers the caller can see.
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", security(("bearer" = [])),
     params(("store_id" = Option<i64>, Query), ("guide_id" = Option<i64>, Query), ("tier" = Option<String>, Query),
-        ("channel" = Option<String>, Query), ("tag" = Option<String>, Query), ("q" = Option<String>, Query, description = "Part of the nickname"),
+        ("channel" = Option<String>, Query), ("tag" = Option<String>, Query), ("lifecycle" = Option<String>, Query, description = "new, active, silent or churned"), ("q" = Option<String>, Query, description = "Part of the nickname"),
         ("phone" = Option<String>, Query, description = "The whole mobile number"), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = PageOf<CustomerOut>), (status = 401, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn list_customers(
@@ -165,6 +171,7 @@ async fn list_customers(
         store: q.id("store_id")?.map(StoreId),
         guide: q.id("guide_id")?.map(StaffId),
         tier: q.str("tier").map(str::to_owned),
+        lifecycle: q.str("lifecycle").map(str::to_owned),
         channel: q.str("channel").map(str::to_owned),
         tag: q.str("tag").map(str::to_owned),
         search: SearchText::parse("q", q.str("q"))?,
