@@ -440,8 +440,5 @@ async fn customers_show_their_lifecycle_and_last_activity(app: TestApp) {
         )
         .await
         .expect(200);
-    assert_eq!(
-        listed["items"][0]["last_active_at"],
-        "2026-11-21T09:30:00Z"
-    );
+    assert_eq!(listed["items"][0]["last_active_at"], "2026-11-21T09:30:00Z");
 }
