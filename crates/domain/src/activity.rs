@@ -21,33 +21,9 @@ pub enum ActivityKind {
     Clicked,
 }
 
-impl ActivityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityKind::Message => "message",
-            ActivityKind::Joined => "joined",
-            ActivityKind::Left => "left",
-            ActivityKind::Shared => "shared",
-            ActivityKind::Clicked => "clicked",
-        }
-    }
-
-    pub fn parse(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-        Ok(match raw {
-            "message" => ActivityKind::Message,
-            "joined" => ActivityKind::Joined,
-            "left" => ActivityKind::Left,
-            "shared" => ActivityKind::Shared,
-            "clicked" => ActivityKind::Clicked,
-            _ => {
-                return Err(DomainError::invalid(
-                    field,
-                    Reason::NotOneOf("activity kind"),
-                ));
-            }
-        })
-    }
-}
+text_enum!(ActivityKind, "activity kind",
+    Message => "message", Joined => "joined", Left => "left", Shared => "shared",
+    Clicked => "clicked");
 
 /// One event, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

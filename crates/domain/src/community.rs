@@ -56,22 +56,6 @@ pub enum CommunityStatus {
     Archived,
 }
 
-macro_rules! text_enum {
-    ($t:ty, $what:literal, $($v:ident => $s:literal),+ $(,)?) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$t>::$v => $s),+ }
-            }
-
-            pub fn parse(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-                match raw { $($s => Ok(<$t>::$v),)+ _ => Err(DomainError::invalid(field, Reason::NotOneOf($what))) }
-            }
-        }
-    };
-}
-
 text_enum!(Purpose, "purpose", Sales => "sales", Brand => "brand");
 text_enum!(Kind, "kind",
     Discount => "discount", Fission => "fission", Notice => "notice", Tutorial => "tutorial",

@@ -42,22 +42,6 @@ pub enum Tier {
     Weak,
 }
 
-macro_rules! text_enum {
-    ($t:ty, $what:literal, $($v:ident => $s:literal),+ $(,)?) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$t>::$v => $s),+ }
-            }
-
-            pub fn parse(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-                match raw { $($s => Ok(<$t>::$v),)+ _ => Err(DomainError::invalid(field, Reason::NotOneOf($what))) }
-            }
-        }
-    };
-}
-
 text_enum!(Channel, "channel",
     OfficialAccount => "official_account", NewMedia => "new_media",
     FissionPoster => "fission_poster", FriendInvite => "friend_invite",

@@ -1,6 +1,27 @@
 //! The pure domain core of shequn: identifiers, validated values, roles and the rules of who
 //! may see and change what. No I/O, no async, no clock: callers pass time in.
 
+/// `as_str`, `parse` (refusing with `Reason::NotOneOf`) and `ALL` for an enum stored and
+/// sent as snake_case text.
+macro_rules! text_enum {
+    ($t:ty, $what:literal, $($v:ident => $s:literal),+ $(,)?) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),+ }
+            }
+
+            pub fn parse(field: &'static str, raw: &str) -> Result<Self, $crate::DomainError> {
+                match raw {
+                    $($s => Ok(<$t>::$v),)+
+                    _ => Err($crate::DomainError::invalid(field, $crate::Reason::NotOneOf($what))),
+                }
+            }
+        }
+    };
+}
+
 pub mod activity;
 pub mod audit;
 pub mod community;

@@ -6,7 +6,7 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError, take_total};
+use super::sql::{Row, StoreError, decoded, take_total};
 
 /// The columns [`community`] decodes, in its order.
 const COLUMNS: &str = "id, store_id, owner_staff_id, name, purpose, kind, capacity, rules, \
@@ -20,10 +20,6 @@ const WITH_REGION: &str = "(SELECT c.*, st.region_id AS store_region,
      FROM communities c
      JOIN stores st ON st.brand_id = c.brand_id AND st.id = c.store_id) AS c";
 
-fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
-    parsed.map_err(|e| StoreError::Decode(e.to_string()))
-}
-
 fn community(r: &Row) -> Result<Community, StoreError> {
     let purpose: String = r.get(4)?;
     let kind: String = r.get(5)?;
@@ -33,11 +29,11 @@ fn community(r: &Row) -> Result<Community, StoreError> {
         store_id: StoreId(r.get(1)?),
         owner_id: StaffId(r.get(2)?),
         name: r.get(3)?,
-        purpose: decode(Purpose::parse("purpose", &purpose))?,
-        kind: decode(Kind::parse("kind", &kind))?,
-        capacity: decode(Capacity::parse("capacity", r.get(6)?))?,
+        purpose: decoded(Purpose::parse("purpose", &purpose))?,
+        kind: decoded(Kind::parse("kind", &kind))?,
+        capacity: decoded(Capacity::parse("capacity", r.get(6)?))?,
         rules: r.get(7)?,
-        status: decode(CommunityStatus::parse("status", &status))?,
+        status: decoded(CommunityStatus::parse("status", &status))?,
         chat_id: r.get(9)?,
         overflow_of: r.get::<Option<i64>>(10)?.map(CommunityId),
         members: 0,
@@ -242,7 +238,7 @@ pub async fn kinds(
     .map(|r| {
         let kind: String = r.get(0)?;
         Ok(KindChange {
-            kind: decode(Kind::parse("kind", &kind))?,
+            kind: decoded(Kind::parse("kind", &kind))?,
             at: r.get(1)?,
             by: r.get::<Option<i64>>(2)?.map(StaffId),
         })

@@ -6,7 +6,7 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError, take_total};
+use super::sql::{Row, StoreError, decoded, take_total};
 
 /// Customers with their store's region (`store_region`) and their last activity
 /// (`last_active_at`), under the customers' own column names.
@@ -21,10 +21,6 @@ const COLUMNS: &str = "id, nickname, avatar_flagged, phone, external_id, channel
      tier, tier_reason, consent, consent_at, consent_source, store_id, guide_staff_id, \
      created_at, updated_at";
 
-fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
-    parsed.map_err(|e| StoreError::Decode(e.to_string()))
-}
-
 fn customer(r: &Row) -> Result<Customer, StoreError> {
     let phone: Option<String> = r.get(3)?;
     let channel: String = r.get(5)?;
@@ -34,12 +30,12 @@ fn customer(r: &Row) -> Result<Customer, StoreError> {
         nickname: r.get(1)?,
         avatar_flagged: r.get(2)?,
         phone: phone
-            .map(|p| decode(Phone::parse("phone", &p)))
+            .map(|p| decoded(Phone::parse("phone", &p)))
             .transpose()?,
         external_id: r.get(4)?,
-        channel: decode(Channel::parse("channel", &channel))?,
+        channel: decoded(Channel::parse("channel", &channel))?,
         invited_by: r.get::<Option<i64>>(6)?.map(CustomerId),
-        tier: decode(Tier::parse("tier", &tier))?,
+        tier: decoded(Tier::parse("tier", &tier))?,
         tier_reason: r.get(8)?,
         consent: Consent {
             given: r.get(9)?,
@@ -311,8 +307,8 @@ pub async fn tier_map(tx: &mut Tx, brand: BrandId) -> Result<TierMap, StoreError
         let channel: String = r.get(0)?;
         let tier: String = r.get(1)?;
         pairs.push((
-            decode(Channel::parse("channel", &channel))?,
-            decode(Tier::parse("tier", &tier))?,
+            decoded(Channel::parse("channel", &channel))?,
+            decoded(Tier::parse("tier", &tier))?,
         ));
     }
     Ok(TierMap::new(pairs))

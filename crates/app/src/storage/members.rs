@@ -6,15 +6,11 @@ use shequn_domain::{
 };
 
 use super::db::Tx;
-use super::sql::{Row, StoreError, take_total};
+use super::sql::{Row, StoreError, decoded, take_total};
 
 /// The columns [`membership`] decodes, in its order.
 const COLUMNS: &str =
     "id, community_id, customer_id, role, reward_note, source, joined_at, left_at";
-
-fn decode<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
-    parsed.map_err(|e| StoreError::Decode(e.to_string()))
-}
 
 fn membership(r: &Row) -> Result<Membership, StoreError> {
     let role: String = r.get(3)?;
@@ -23,9 +19,9 @@ fn membership(r: &Row) -> Result<Membership, StoreError> {
         id: r.get(0)?,
         community_id: CommunityId(r.get(1)?),
         customer_id: CustomerId(r.get(2)?),
-        role: decode(MemberRole::parse("role", &role))?,
+        role: decoded(MemberRole::parse("role", &role))?,
         reward_note: r.get(4)?,
-        source: decode(JoinSource::parse("source", &source))?,
+        source: decoded(JoinSource::parse("source", &source))?,
         joined_at: r.get(6)?,
         left_at: r.get(7)?,
     })
@@ -201,9 +197,9 @@ pub async fn list(
             Ok(CommunityMember {
                 membership: membership(r)?,
                 nickname: r.get(8)?,
-                tier: decode(Tier::parse("tier", &tier))?,
+                tier: decoded(Tier::parse("tier", &tier))?,
                 phone: phone
-                    .map(|p| decode(Phone::parse("phone", &p)))
+                    .map(|p| decoded(Phone::parse("phone", &p)))
                     .transpose()?,
             })
         })

@@ -101,6 +101,11 @@ impl Row {
     }
 }
 
+/// A stored value that the domain refuses to parse: a storage bug, reported as such.
+pub fn decoded<T>(parsed: Result<T, shequn_domain::DomainError>) -> Result<T, StoreError> {
+    parsed.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
 /// Takes off the total that a counted list query puts last on every row
 /// (`COUNT(*) OVER ()` over the rows matching the filter, before the cursor and the
 /// limit). None when the page is empty.

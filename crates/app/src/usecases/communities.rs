@@ -83,14 +83,6 @@ fn parse_chat_id(raw: &str) -> Result<String, AppError> {
     Ok(id.to_owned())
 }
 
-/// A store of the actor's brand the actor can see and that is open: (region, store).
-async fn usable_store(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<RegionId, AppError> {
-    match stores::get(tx, actor.brand, id).await? {
-        Some(s) if s.active && actor.can_see_store(s.region_id, id) => Ok(s.region_id),
-        _ => Err(AppError::invalid("store_id", Reason::UnknownStore)),
-    }
-}
-
 /// A staff member who can run a community of `store`: an active shop guide or store
 /// manager of that store. Returns their display name (for the operation log).
 async fn usable_owner(
@@ -153,7 +145,7 @@ pub async fn create(
     let actor = *actor;
     db.write(move |tx| {
         Box::pin(async move {
-            let region = usable_store(tx, &actor, store).await?;
+            let region = crate::usecases::open_store(tx, &actor, store).await?;
             let owner_name = usable_owner(tx, &actor, store, owner).await?;
             Actor::require(
                 actor.can_run_community(region, store, owner),

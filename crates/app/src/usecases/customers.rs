@@ -15,7 +15,7 @@ use shequn_domain::{
 use crate::clock::now_ms;
 use crate::storage::customers::{self, CustomerFilter, StageFilter};
 use crate::storage::db::Tx;
-use crate::storage::{staff, stores};
+use crate::storage::staff;
 use crate::usecases::Page;
 use crate::{AppError, Db};
 
@@ -143,14 +143,6 @@ async fn visible(
     }
 }
 
-/// An open store the actor can see.
-async fn usable_store(tx: &mut Tx, actor: &Actor, id: StoreId) -> Result<(), AppError> {
-    match stores::get(tx, actor.brand, id).await? {
-        Some(s) if s.active && actor.can_see_store(s.region_id, id) => Ok(()),
-        _ => Err(AppError::invalid("store_id", Reason::UnknownStore)),
-    }
-}
-
 /// An active shop guide or store manager of `store`.
 async fn usable_guide(
     tx: &mut Tx,
@@ -210,7 +202,9 @@ pub async fn create(db: &Db, actor: &Actor, input: NewCustomerInput) -> Result<C
     db.write(move |tx| {
         Box::pin(async move {
             match store {
-                Some(s) => usable_store(tx, &actor, s).await?,
+                Some(s) => {
+                    crate::usecases::open_store(tx, &actor, s).await?;
+                }
                 // Only the brand admin keeps customers that no store serves yet.
                 None => Actor::require(
                     actor.placement == Placement::Brand,

@@ -82,3 +82,19 @@ impl<T> Page<T> {
         }
     }
 }
+
+/// An open store of the actor's brand that the actor can see, and its region; otherwise a
+/// refusal on `store_id` (another brand's store looks like none at all).
+pub(crate) async fn open_store(
+    tx: &mut crate::storage::db::Tx,
+    actor: &Actor,
+    id: shequn_domain::StoreId,
+) -> Result<shequn_domain::RegionId, crate::AppError> {
+    match crate::storage::stores::get(tx, actor.brand, id).await? {
+        Some(s) if s.active && actor.can_see_store(s.region_id, id) => Ok(s.region_id),
+        _ => Err(crate::AppError::invalid(
+            "store_id",
+            shequn_domain::Reason::UnknownStore,
+        )),
+    }
+}
