@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod secrets;
 pub mod storage;
 pub mod usecases;
+pub mod wecom;
 
 pub use error::AppError;
 pub use storage::db::{Db, DbConfig, Engine};

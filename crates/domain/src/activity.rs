@@ -35,6 +35,9 @@ pub struct ActivityEvent {
     pub customer_id: CustomerId,
     /// When it happened (UTC ms).
     pub at: i64,
+    /// A message that carried a link.
+    #[serde(default)]
+    pub has_link: bool,
 }
 
 /// An event id as reported: 1 to 64 visible ASCII characters.

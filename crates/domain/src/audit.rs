@@ -19,6 +19,8 @@ pub enum AuditAction {
     StaffHandover,
     CustomerExported,
     CustomerErased,
+    ScreeningRuleSaved,
+    ScreeningRuleApplied,
 }
 
 impl AuditAction {
@@ -40,6 +42,8 @@ impl AuditAction {
             AuditAction::StaffHandover => "staff.handover",
             AuditAction::CustomerExported => "customer.exported",
             AuditAction::CustomerErased => "customer.erased",
+            AuditAction::ScreeningRuleSaved => "screening_rule.saved",
+            AuditAction::ScreeningRuleApplied => "screening_rule.applied",
         }
     }
 
@@ -57,6 +61,7 @@ impl AuditAction {
             AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
             AuditAction::CommunityCreated | AuditAction::CommunityUpdated => "community",
             AuditAction::CustomerExported | AuditAction::CustomerErased => "customer",
+            AuditAction::ScreeningRuleSaved | AuditAction::ScreeningRuleApplied => "screening_rule",
         }
     }
 }
@@ -84,6 +89,8 @@ mod tests {
             AuditAction::StaffHandover,
             AuditAction::CustomerExported,
             AuditAction::CustomerErased,
+            AuditAction::ScreeningRuleSaved,
+            AuditAction::ScreeningRuleApplied,
         ];
         let names: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
         assert_eq!(names.len(), all.len());

@@ -253,11 +253,14 @@ pub struct Membership {
 /// Where a join landed: the community asked for, or its overflow sibling when it was full.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Joined {
-    pub membership: Membership,
+    /// The stint; None when screening kept the joiner out (held for approval, blacklisted).
+    pub membership: Option<Membership>,
     /// True when the customer was already a member (nothing changed).
     pub already: bool,
     /// The sibling the join overflowed into, when the community asked for was full.
     pub overflowed_into: Option<CommunityId>,
+    /// What screening decided at the door (empty when no rule matched).
+    pub decisions: Vec<crate::Decision>,
 }
 
 /// A member as a community's member list shows them.

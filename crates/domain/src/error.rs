@@ -55,6 +55,8 @@ pub enum Reason {
     UnknownCustomer,
     /// No active staff member of the brand with this id who can serve customers.
     UnknownGuide,
+    /// Not a pattern (regular expression) that compiles within the size limit.
+    NotAPattern,
 }
 
 impl Reason {
@@ -83,6 +85,7 @@ impl Reason {
             Reason::NotAPhone => "not_a_phone",
             Reason::UnknownCustomer => "unknown_customer",
             Reason::UnknownGuide => "unknown_guide",
+            Reason::NotAPattern => "not_a_pattern",
         }
     }
 }
@@ -123,6 +126,9 @@ impl fmt::Display for Reason {
             Reason::UnknownGuide => {
                 f.write_str("must be an active shop guide or manager of the customer's store")
             }
+            Reason::NotAPattern => {
+                f.write_str("is not a valid pattern (regular expression) of at most 100 characters")
+            }
         }
     }
 }
@@ -136,6 +142,7 @@ pub enum Subject {
     Staff,
     Community,
     Customer,
+    ScreeningRule,
 }
 
 impl Subject {
@@ -147,6 +154,7 @@ impl Subject {
             Subject::Staff => "staff member",
             Subject::Community => "community",
             Subject::Customer => "customer",
+            Subject::ScreeningRule => "screening rule",
         }
     }
 }
@@ -173,6 +181,10 @@ pub enum Refusal {
     /// A staff member leaving a store (deactivated or moved) still runs communities or
     /// serves customers there: hand them over first (离职继承).
     HandoverRequired { communities: i64, customers: i64 },
+    /// The customer is on the brand's blacklist: no community lets them in.
+    Blacklisted,
+    /// The screening decision was settled already (another way).
+    AlreadySettled,
 }
 
 impl Refusal {
@@ -184,6 +196,8 @@ impl Refusal {
             Refusal::OutOfStock => "out_of_stock",
             Refusal::CommunityArchived => "community_archived",
             Refusal::HandoverRequired { .. } => "handover_required",
+            Refusal::Blacklisted => "blacklisted",
+            Refusal::AlreadySettled => "already_settled",
         }
     }
 
@@ -195,6 +209,8 @@ impl Refusal {
             Refusal::BrandRequired { .. } => Some("brand"),
             Refusal::OutOfStock | Refusal::CommunityArchived => None,
             Refusal::HandoverRequired { .. } => Some("active"),
+            Refusal::Blacklisted => Some("customer_id"),
+            Refusal::AlreadySettled => Some("verdict"),
         }
     }
 }
@@ -225,6 +241,10 @@ impl fmt::Display for Refusal {
             ),
             Refusal::OutOfStock => f.write_str("not enough stock"),
             Refusal::CommunityArchived => f.write_str("the community is archived"),
+            Refusal::Blacklisted => {
+                f.write_str("the customer is on the brand's blacklist and joins no community")
+            }
+            Refusal::AlreadySettled => f.write_str("the screening decision was settled already"),
             Refusal::HandoverRequired {
                 communities,
                 customers,

@@ -32,6 +32,7 @@ pub mod money;
 pub mod org;
 pub mod page;
 pub mod scope;
+pub mod screening;
 pub mod values;
 
 pub use activity::{ActivityEvent, ActivityKind, IngestReport};
@@ -49,4 +50,8 @@ pub use money::Fen;
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};
 pub use scope::{Actor, Placement, Role, ScopeFilter};
+pub use screening::{
+    Action, Condition, Decision, DecisionStatus, Evidence, Facts, RemovalTask, Rule, RuleDraft,
+    Screen, TaskStatus, Verdict,
+};
 pub use values::{Email, Name, Password, SearchText, Slug, StoreCode};

@@ -37,23 +37,24 @@ pub async fn insert_batch(
     if events.is_empty() {
         return Ok(0);
     }
-    const PER_ROW: usize = 6;
+    const PER_ROW: usize = 7;
     let rows: Vec<String> = (0..events.len())
         .map(|i| {
             let b = 2 + i * PER_ROW;
             format!(
-                "($1, ${}, ${}, ${}, ${}, ${}, ${})",
+                "($1, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
                 b,
                 b + 1,
                 b + 2,
                 b + 3,
                 b + 4,
-                b + 5
+                b + 5,
+                b + 6
             )
         })
         .collect();
     let sql = format!(
-        "INSERT INTO activity_events (brand_id, event_id, kind, community_id, customer_id, at, received_at)
+        "INSERT INTO activity_events (brand_id, event_id, kind, community_id, customer_id, at, received_at, has_link)
          VALUES {} ON CONFLICT (brand_id, event_id) DO NOTHING",
         rows.join(", ")
     );
@@ -66,6 +67,7 @@ pub async fn insert_batch(
         params.push(Value::from(e.customer_id.get()));
         params.push(Value::from(e.at));
         params.push(Value::from(now));
+        params.push(Value::from(e.has_link));
     }
     tx.execute(&sql, &params).await
 }

@@ -15,6 +15,7 @@ pub mod members;
 pub mod orgs;
 pub mod pg;
 pub mod regions;
+pub mod screening;
 pub mod sessions;
 pub mod sqlite;
 pub mod staff;

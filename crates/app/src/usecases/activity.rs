@@ -22,6 +22,8 @@ pub struct RawEvent {
     pub customer_id: i64,
     /// UTC ms.
     pub at: i64,
+    /// A message that carried a link (screening counts these).
+    pub has_link: bool,
 }
 
 #[tracing::instrument(skip(db, batch), fields(brand = %actor.brand, actor = %actor.staff, events = batch.len()))]
@@ -52,6 +54,7 @@ pub async fn ingest(
                 community_id: CommunityId(e.community_id),
                 customer_id: CustomerId(e.customer_id),
                 at: e.at,
+                has_link: e.has_link && e.kind == "message",
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

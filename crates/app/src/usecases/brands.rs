@@ -88,6 +88,7 @@ pub async fn create_with_admin(db: &Db, input: NewBrand) -> Result<(Brand, Staff
                 };
                 audit::record(tx, brand.id, &e, now).await?;
             }
+            crate::storage::screening::ensure_presets(tx, Some(brand.id), now).await?;
             Ok((brand, staff_id))
         })
     })

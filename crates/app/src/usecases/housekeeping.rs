@@ -15,6 +15,8 @@ pub async fn sweep(db: &Db) -> Result<(u64, u64), AppError> {
         Box::pin(async move {
             let s = sessions::delete_idle(tx, now - SESSION_IDLE_MS).await?;
             let i = idempotency::purge(tx, now).await?;
+            // Databases made before screening existed get its presets on the first sweep.
+            crate::storage::screening::ensure_presets(tx, None, now).await?;
             Ok((s, i))
         })
     })

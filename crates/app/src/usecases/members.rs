@@ -12,9 +12,11 @@ use shequn_domain::{
 use crate::clock::now_ms;
 use crate::storage::db::Tx;
 use crate::storage::members::{self, MemberFilter};
+use crate::storage::screening as screening_store;
 use crate::storage::{communities, customers};
 use crate::usecases::Page;
 use crate::usecases::communities::{open_sibling, visible};
+use crate::usecases::screening;
 use crate::{AppError, Db};
 
 /// The longest reward note.
@@ -51,6 +53,9 @@ async fn visible_stint(
     Ok((m, c, region))
 }
 
+/// Joins a customer to a community after screening at the door (see
+/// [`crate::usecases::screening`]): a held or blacklisted joiner is kept out (no stint, the
+/// decisions say why); otherwise the join lands, with any decisions it raised.
 #[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %community))]
 pub async fn join(
     db: &Db,
@@ -62,58 +67,129 @@ pub async fn join(
     let source = JoinSource::parse("source", source.unwrap_or("staff"))?;
     let actor = *actor;
     db.write(move |tx| {
-        Box::pin(async move {
-            let (asked, region) = visible(tx, &actor, community).await?;
-            usable_customer(tx, &actor, customer).await?;
-            if asked.status == CommunityStatus::Archived {
-                return Err(Refusal::CommunityArchived.into());
-            }
-            let root = asked.overflow_of.unwrap_or(asked.id);
-            let family = communities::family(tx, actor.brand, root).await?;
-            // Already in this community, or in a sibling: nothing changes.
-            for c in &family {
-                if let Some(m) = members::open_stint(tx, actor.brand, c.id, customer).await? {
-                    return Ok(Joined {
-                        membership: m,
-                        already: true,
-                        overflowed_into: None,
-                    });
-                }
-            }
-            let has_room = |c: &shequn_domain::Community| {
-                c.status == CommunityStatus::Active && c.members < i64::from(c.capacity.get())
-            };
-            let target = if has_room(&asked) {
-                asked.id
-            } else {
-                match family.iter().find(|c| c.id != asked.id && has_room(c)) {
-                    Some(c) => c.id,
-                    None => open_sibling(tx, &actor, &asked, region).await?.id,
-                }
-            };
-            let m = members::insert(
-                tx,
-                actor.brand,
-                target,
-                customer,
-                MemberRole::Member,
-                source,
-                now_ms(),
-            )
-            .await?;
-            debug_assert!(
-                members::count_open(tx, actor.brand, target).await?
-                    <= i64::from(asked.capacity.get()),
-                "a join never overfills a community"
-            );
-            Ok(Joined {
-                membership: m,
-                already: false,
-                overflowed_into: (target != asked.id).then_some(target),
-            })
-        })
+        Box::pin(async move { join_in(tx, &actor, community, customer, source).await })
     })
     .await
+}
+
+/// [`join`] inside a caller's transaction (join links and platform callbacks join too).
+pub(crate) async fn join_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    community: CommunityId,
+    customer: CustomerId,
+    source: JoinSource,
+) -> Result<Joined, AppError> {
+    let (asked, region) = visible(tx, actor, community).await?;
+    usable_customer(tx, actor, customer).await?;
+    if asked.status == CommunityStatus::Archived {
+        return Err(Refusal::CommunityArchived.into());
+    }
+    if let Some(already) = already_in(tx, actor, &asked, customer).await? {
+        return Ok(already);
+    }
+    let now = now_ms();
+    let door = screening::at_the_door(tx, actor, customer, source, now).await?;
+    if door.keep_out {
+        let decisions = screening::after_the_door(tx, actor, &door, asked.id, None, now).await?;
+        return Ok(Joined {
+            membership: None,
+            already: false,
+            overflowed_into: None,
+            decisions,
+        });
+    }
+    let mut joined = admit_into(tx, actor, &asked, region, customer, source, now).await?;
+    let stint = joined.membership.as_ref().map(|m| m.id);
+    joined.decisions = screening::after_the_door(tx, actor, &door, asked.id, stint, now).await?;
+    Ok(joined)
+}
+
+/// The customer's stint in the community or one of its siblings, as a join that changed
+/// nothing.
+async fn already_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    asked: &shequn_domain::Community,
+    customer: CustomerId,
+) -> Result<Option<Joined>, AppError> {
+    let root = asked.overflow_of.unwrap_or(asked.id);
+    for c in communities::family(tx, actor.brand, root).await? {
+        if let Some(m) = members::open_stint(tx, actor.brand, c.id, customer).await? {
+            return Ok(Some(Joined {
+                membership: Some(m),
+                already: true,
+                overflowed_into: None,
+                decisions: Vec::new(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Lets a held joiner in once staff approved: no second screening.
+pub(crate) async fn admit(
+    tx: &mut Tx,
+    actor: &Actor,
+    community: CommunityId,
+    customer: CustomerId,
+    source: JoinSource,
+    now: i64,
+) -> Result<Joined, AppError> {
+    let (asked, region) = visible(tx, actor, community).await?;
+    if asked.status == CommunityStatus::Archived {
+        return Err(Refusal::CommunityArchived.into());
+    }
+    if let Some(already) = already_in(tx, actor, &asked, customer).await? {
+        return Ok(already);
+    }
+    admit_into(tx, actor, &asked, region, customer, source, now).await
+}
+
+/// Writes the stint: into the community asked for, or a sibling with room when it is full
+/// (opening one when none has).
+async fn admit_into(
+    tx: &mut Tx,
+    actor: &Actor,
+    asked: &shequn_domain::Community,
+    region: RegionId,
+    customer: CustomerId,
+    source: JoinSource,
+    now: i64,
+) -> Result<Joined, AppError> {
+    let root = asked.overflow_of.unwrap_or(asked.id);
+    let family = communities::family(tx, actor.brand, root).await?;
+    let has_room = |c: &shequn_domain::Community| {
+        c.status == CommunityStatus::Active && c.members < i64::from(c.capacity.get())
+    };
+    let target = if has_room(asked) {
+        asked.id
+    } else {
+        match family.iter().find(|c| c.id != asked.id && has_room(c)) {
+            Some(c) => c.id,
+            None => open_sibling(tx, actor, asked, region).await?.id,
+        }
+    };
+    let m = members::insert(
+        tx,
+        actor.brand,
+        target,
+        customer,
+        MemberRole::Member,
+        source,
+        now,
+    )
+    .await?;
+    debug_assert!(
+        members::count_open(tx, actor.brand, target).await? <= i64::from(asked.capacity.get()),
+        "a join never overfills a community"
+    );
+    Ok(Joined {
+        membership: Some(m),
+        already: false,
+        overflowed_into: (target != asked.id).then_some(target),
+        decisions: Vec::new(),
+    })
 }
 
 #[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = id))]
@@ -122,7 +198,10 @@ pub async fn leave(db: &Db, actor: &Actor, id: i64) -> Result<Membership, AppErr
     db.write(move |tx| {
         Box::pin(async move {
             let (m, _, _) = visible_stint(tx, &actor, id).await?;
-            match members::leave(tx, actor.brand, id, now_ms()).await? {
+            let now = now_ms();
+            // A member gone is a removal task done, whoever removed them.
+            screening_store::finish_tasks_of(tx, actor.brand, id, now).await?;
+            match members::leave(tx, actor.brand, id, now).await? {
                 Some(left) => Ok(left),
                 // Already gone: leaving again changes nothing.
                 None => Ok(m),

@@ -14,6 +14,7 @@ pub mod import;
 pub mod import_customers;
 pub mod members;
 pub mod regions;
+pub mod screening;
 pub mod staff;
 pub mod stores;
 pub mod tokens;

@@ -66,6 +66,7 @@ enum Kind {
     Token,
     Community,
     Customer,
+    ScreeningRule,
 }
 
 impl Kind {
@@ -78,6 +79,7 @@ impl Kind {
             "token" => Kind::Token,
             "community" => Kind::Community,
             "customer" => Kind::Customer,
+            "screening_rule" => Kind::ScreeningRule,
             _ => return None,
         })
     }
@@ -91,6 +93,7 @@ impl Kind {
             (Lang::Zh, Kind::Token) => "令牌",
             (Lang::Zh, Kind::Community) => "社群",
             (Lang::Zh, Kind::Customer) => "顾客",
+            (Lang::Zh, Kind::ScreeningRule) => "筛选规则",
             (Lang::En, Kind::Brand) => "brand",
             (Lang::En, Kind::Region) => "region",
             (Lang::En, Kind::Store) => "store",
@@ -98,6 +101,7 @@ impl Kind {
             (Lang::En, Kind::Token) => "API token",
             (Lang::En, Kind::Community) => "community",
             (Lang::En, Kind::Customer) => "customer",
+            (Lang::En, Kind::ScreeningRule) => "screening rule",
         }
     }
 
@@ -430,6 +434,8 @@ impl Event<'_> {
                     self.id()
                 ),
             },
+            (Kind::ScreeningRule, "screening_rule.saved") => self.rule_saved(),
+            (Kind::ScreeningRule, "screening_rule.applied") => self.rule_applied(),
             (Kind::Community, "community.created") => {
                 self.created(Kind::Community, &self.community_label())
             }
@@ -457,6 +463,34 @@ impl Event<'_> {
     }
 
     /// 「张三 把 李四 的 3 个社群和 12 位顾客交接给了 王五」.
+    fn rule_saved(&self) -> String {
+        let (who, rule) = (self.actor(), self.token_label());
+        let (zh, en) = match text(self.d, "change") {
+            Some("created") => ("新增了", "added"),
+            Some("enabled") => ("启用了", "enabled"),
+            Some("disabled") => ("停用了", "disabled"),
+            _ => ("修改了", "updated"),
+        };
+        match self.lang {
+            Lang::Zh => format!("{who} {zh}筛选规则 {rule}"),
+            Lang::En => format!("{who} {en} screening rule {rule}"),
+        }
+    }
+
+    fn rule_applied(&self) -> String {
+        let (who, rule) = (self.actor(), self.token_label());
+        let n = |key: &str| self.d.get(key).and_then(Value::as_i64).unwrap_or(0);
+        let (matched, decided) = (n("matched"), n("decided"));
+        match self.lang {
+            Lang::Zh => format!(
+                "{who} 把筛选规则 {rule} 用于现有成员：命中 {matched} 人，新记录 {decided} 条"
+            ),
+            Lang::En => format!(
+                "{who} applied screening rule {rule} to current members: {matched} matched, {decided} decisions recorded"
+            ),
+        }
+    }
+
     fn handover(&self) -> String {
         let who = self.actor();
         let from = self.staff_name();
@@ -720,11 +754,17 @@ mod tests {
                 "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "changes": { "kind": ["discount", "tutorial"], "capacity": [500, 300] },
             }),
+            AuditAction::ScreeningRuleSaved => {
+                json!({ "name": "叠字昵称", "change": "enabled", "action": "flag" })
+            }
+            AuditAction::ScreeningRuleApplied => {
+                json!({ "name": "叠字昵称", "matched": 5, "decided": 3 })
+            }
         };
         event(a, detail)
     }
 
-    const ALL: [AuditAction; 16] = [
+    const ALL: [AuditAction; 18] = [
         AuditAction::BrandCreated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
@@ -741,11 +781,13 @@ mod tests {
         AuditAction::StaffHandover,
         AuditAction::CustomerExported,
         AuditAction::CustomerErased,
+        AuditAction::ScreeningRuleSaved,
+        AuditAction::ScreeningRuleApplied,
     ];
 
     #[test]
     fn every_action_reads_as_a_sentence_in_both_languages() {
-        let expected: [(&str, &str); 16] = [
+        let expected: [(&str, &str); 18] = [
             (
                 "张三 创建了品牌 演示品牌（demo）",
                 "张三 created brand 演示品牌 (demo)",
@@ -794,6 +836,14 @@ mod tests {
             (
                 "张三 删除了顾客 #14 的个人信息",
                 "张三 erased the personal data of customer #14",
+            ),
+            (
+                "张三 启用了筛选规则 “叠字昵称”",
+                "张三 enabled screening rule “叠字昵称”",
+            ),
+            (
+                "张三 把筛选规则 “叠字昵称” 用于现有成员：命中 5 人，新记录 3 条",
+                "张三 applied screening rule “叠字昵称” to current members: 5 matched, 3 decisions recorded",
             ),
         ];
         for (a, (zh, en)) in ALL.into_iter().zip(expected) {

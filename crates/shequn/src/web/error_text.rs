@@ -63,6 +63,7 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::NotAPhone => "请输入 11 位手机号，以 1 开头".into(),
             Reason::UnknownCustomer => "没有这位顾客".into(),
             Reason::UnknownGuide => "专属导购须是该门店在职的导购或店长".into(),
+            Reason::NotAPattern => "不是有效的正则表达式（最多 100 个字符）".into(),
         },
         Lang::En => match r {
             Reason::Required => "Required".into(),
@@ -94,6 +95,7 @@ pub fn reason_text(lang: Lang, r: &Reason) -> String {
             Reason::UnknownGuide => {
                 "The guide must be an active shop guide or manager of the customer's store".into()
             }
+            Reason::NotAPattern => "Not a valid regular expression (at most 100 characters)".into(),
         },
     }
 }
@@ -125,12 +127,14 @@ fn subject_name(lang: Lang, s: Subject) -> &'static str {
         (Lang::Zh, Subject::Staff) => "员工",
         (Lang::Zh, Subject::Community) => "社群",
         (Lang::Zh, Subject::Customer) => "顾客",
+        (Lang::Zh, Subject::ScreeningRule) => "筛选规则",
         (Lang::En, Subject::Brand) => "brand",
         (Lang::En, Subject::Region) => "region",
         (Lang::En, Subject::Store) => "store",
         (Lang::En, Subject::Staff) => "staff member",
         (Lang::En, Subject::Community) => "community",
         (Lang::En, Subject::Customer) => "customer",
+        (Lang::En, Subject::ScreeningRule) => "screening rule",
     }
 }
 
@@ -163,6 +167,12 @@ pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
         (Lang::Zh, Refusal::OutOfStock) => "库存不足".into(),
         (Lang::En, Refusal::OutOfStock) => "Not enough stock".into(),
         (Lang::Zh, Refusal::CommunityArchived) => "该社群已归档，不能再加入".into(),
+        (Lang::Zh, Refusal::Blacklisted) => "该顾客在品牌黑名单中，不能加入任何社群".into(),
+        (Lang::En, Refusal::Blacklisted) => {
+            "This customer is on the brand's blacklist and joins no community".into()
+        }
+        (Lang::Zh, Refusal::AlreadySettled) => "这条筛选记录已经处理过了".into(),
+        (Lang::En, Refusal::AlreadySettled) => "This screening decision was settled already".into(),
         (
             Lang::Zh,
             Refusal::HandoverRequired {

@@ -25,6 +25,9 @@ enum Kind {
     Community,
     Customer,
     Membership,
+    ScreeningRule,
+    Decision,
+    RemovalTask,
 }
 
 /// How one route is shown to be isolated.
@@ -52,6 +55,9 @@ enum Case {
     TierMap,
     /// Activity naming another brand's rows is refused like naming none (tests/suite/activity.rs).
     Activity,
+    /// Screening rules, decisions and removal tasks listed, created and dry-run by another
+    /// brand show none of demo's.
+    Screening,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -137,6 +143,26 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ("get" | "put", "/api/v1/intent-tiers") => TierMap,
         ("post", "/api/v1/activity") => Activity,
 
+        ("get" | "post", "/api/v1/screening-rules")
+        | ("post", "/api/v1/screening-rules/dry-run")
+        | ("get", "/api/v1/screening-decisions")
+        | ("get", "/api/v1/removal-tasks") => Screening,
+        ("get", "/api/v1/screening-rules/{rule_id}")
+        | ("post", "/api/v1/screening-rules/{rule_id}/enable")
+        | ("post", "/api/v1/screening-rules/{rule_id}/disable")
+        | ("post", "/api/v1/screening-rules/{rule_id}/dry-run")
+        | ("post", "/api/v1/screening-rules/{rule_id}/apply") => Foreign(ScreeningRule, None),
+        ("put", "/api/v1/screening-rules/{rule_id}") => Foreign(
+            ScreeningRule,
+            Some(
+                json!({ "name": "hijacked", "conditions": [{ "kind": "avatar_flagged" }], "action": "blacklist" }),
+            ),
+        ),
+        ("post", "/api/v1/screening-decisions/{decision_id}/settle") => {
+            Foreign(Decision, Some(json!({ "verdict": "clear" })))
+        }
+        ("post", "/api/v1/removal-tasks/{task_id}/done") => Foreign(RemovalTask, None),
+
         _ => return None,
     })
 }
@@ -180,6 +206,10 @@ struct World {
     other_store: i64,
     /// Stints of demo customers in 上海南京西路店福利群.
     demo_memberships: Vec<i64>,
+    /// Demo's screening rules, the decisions and removal tasks one of them made.
+    demo_rules: Vec<i64>,
+    demo_decisions: Vec<i64>,
+    demo_tasks: Vec<i64>,
 }
 
 impl World {
@@ -217,7 +247,48 @@ impl World {
             .iter()
             .map(id)
             .collect();
+        // A rule applied to demo's members: weak-intent joiners are to be removed.
+        let rule = app
+            .post(
+                &demo.admin,
+                "/api/v1/screening-rules",
+                json!({ "name": "弱意向移出", "action": "remove",
+                        "conditions": [{ "kind": "tier_in", "values": ["weak"] }] }),
+            )
+            .await
+            .expect(201);
+        app.post_empty(
+            &demo.admin,
+            &format!("/api/v1/screening-rules/{}/apply", id(&rule)),
+        )
+        .await
+        .expect(200);
+        let demo_rules = app
+            .get(&demo.admin, "/api/v1/screening-rules")
+            .await
+            .expect(200)
+            .as_array()
+            .expect("rules")
+            .iter()
+            .map(id)
+            .collect();
+        let demo_decisions: Vec<i64> = app
+            .list_all(&demo.admin, "/api/v1/screening-decisions")
+            .await
+            .iter()
+            .map(id)
+            .collect();
+        let demo_tasks: Vec<i64> = app
+            .list_all(&demo.admin, "/api/v1/removal-tasks")
+            .await
+            .iter()
+            .map(id)
+            .collect();
+        assert!(!demo_decisions.is_empty() && !demo_tasks.is_empty());
         World {
+            demo_rules,
+            demo_decisions,
+            demo_tasks,
             demo_memberships,
             demo,
             demo_tokens,
@@ -241,6 +312,11 @@ impl World {
             ],
             Kind::Customer => vec![d.customer("SH-001老顾客"), d.customer("JN-001海报新客")],
             Kind::Membership => self.demo_memberships.clone(),
+            Kind::ScreeningRule => {
+                vec![self.demo_rules[0], *self.demo_rules.last().expect("a rule")]
+            }
+            Kind::Decision => vec![self.demo_decisions[0]],
+            Kind::RemovalTask => vec![self.demo_tasks[0]],
         }
     }
 
@@ -254,6 +330,9 @@ impl World {
             Kind::Community => d.communities.values().copied().collect(),
             Kind::Customer => d.customers.values().copied().collect(),
             Kind::Membership => self.demo_memberships.iter().copied().collect(),
+            Kind::ScreeningRule => self.demo_rules.iter().copied().collect(),
+            Kind::Decision => self.demo_decisions.iter().copied().collect(),
+            Kind::RemovalTask => self.demo_tasks.iter().copied().collect(),
         }
     }
 
@@ -277,6 +356,22 @@ impl World {
                 .get(admin, &format!("/api/v1/customers/{id}"))
                 .await
                 .expect(200),
+            Kind::ScreeningRule => app
+                .get(admin, &format!("/api/v1/screening-rules/{id}"))
+                .await
+                .expect(200),
+            Kind::Decision => app
+                .list_all(admin, "/api/v1/screening-decisions")
+                .await
+                .into_iter()
+                .find(|d| d["id"] == id)
+                .expect("a demo decision"),
+            Kind::RemovalTask => app
+                .list_all(admin, "/api/v1/removal-tasks")
+                .await
+                .into_iter()
+                .find(|t| t["id"] == id)
+                .expect("a demo task"),
             Kind::Membership => {
                 let community = self.demo.community("上海南京西路店福利群");
                 app.list_all(
@@ -371,6 +466,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Audit => audit(&app, &world, &other).await,
             Case::TierMap => tier_map(&app, &world, &other).await,
             Case::Activity => activity(&app, &world, &other).await,
+            Case::Screening => screening(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -434,6 +530,9 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
         Kind::Membership => panic!("memberships are listed per community"),
+        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask => {
+            panic!("screening lists have their own case")
+        }
         Kind::Customer => (
             "/api/v1/customers",
             vec![
@@ -589,6 +688,9 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             assert_eq!(made["store_id"], w.other_store);
         }
         Kind::Membership => panic!("memberships are created by joining a community"),
+        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask => {
+            panic!("screening has its own case")
+        }
         Kind::Customer => {
             let absent_store = app
                 .post(
@@ -859,4 +961,88 @@ async fn activity(app: &TestApp, w: &World, other: &Other) {
         .await;
     assert_eq!(foreign.status, absent.status);
     assert_eq!(foreign.body, absent.body);
+}
+
+/// Another brand's screening: its own presets and rules, none of demo's decisions or tasks
+/// (even filtering by demo's rows), and dry runs over its own members only.
+async fn screening(app: &TestApp, w: &World, other: &Other) {
+    let d = &w.demo;
+    for token in other.both() {
+        let rules = app.get(token, "/api/v1/screening-rules").await.expect(200);
+        let rules = rules.as_array().expect("rules");
+        assert_eq!(rules.iter().filter(|r| r["preset"].is_string()).count(), 4);
+        assert!(
+            rules.iter().all(|r| !w.demo_rules.contains(&id(r))),
+            "{rules:?}"
+        );
+        for path in [
+            "/api/v1/screening-decisions".to_owned(),
+            format!(
+                "/api/v1/screening-decisions?customer_id={}",
+                d.customer("SH-001海报新客")
+            ),
+            format!(
+                "/api/v1/screening-decisions?community_id={}",
+                d.community("上海南京西路店福利群")
+            ),
+            "/api/v1/removal-tasks".to_owned(),
+            format!(
+                "/api/v1/removal-tasks?community_id={}",
+                d.community("上海南京西路店福利群")
+            ),
+        ] {
+            let rows = app.list_all(token, &path).await;
+            assert!(
+                rows.is_empty(),
+                "{path} showed brand `other` demo's rows: {rows:?}"
+            );
+        }
+        let run = app
+            .post(
+                token,
+                "/api/v1/screening-rules/dry-run",
+                json!({ "name": "试跑", "action": "flag",
+                        "conditions": [{ "kind": "tier_in", "values": ["strong", "intent", "weak"] }] }),
+            )
+            .await
+            .expect(200);
+        let demo_customers: HashSet<i64> = d.customers.values().copied().collect();
+        let caught: Vec<&Value> = run["sample"]
+            .as_array()
+            .expect("a sample")
+            .iter()
+            .filter(|c| demo_customers.contains(&c["customer_id"].as_i64().unwrap_or_default()))
+            .collect();
+        assert!(
+            caught.is_empty(),
+            "a dry run of brand `other` caught demo's members: {caught:?}"
+        );
+        assert!(run["checked"].as_i64().expect("a count") < demo_customers.len() as i64);
+    }
+    // A rule named like one of demo's is brand `other`'s own (made by the first of the
+    // routes that share this case).
+    let theirs = app
+        .get(&other.admin, "/api/v1/screening-rules")
+        .await
+        .expect(200);
+    if !theirs.to_string().contains("弱意向移出") {
+        let made = app
+            .post(
+                &other.admin,
+                "/api/v1/screening-rules",
+                json!({ "name": "弱意向移出", "action": "flag",
+                        "conditions": [{ "kind": "avatar_flagged" }] }),
+            )
+            .await
+            .expect(201);
+        assert!(!w.demo_rules.contains(&id(&made)));
+    }
+    let demo_names = app
+        .get(&w.demo.admin, "/api/v1/screening-rules")
+        .await
+        .expect(200);
+    assert_eq!(
+        demo_names.as_array().map(Vec::len),
+        Some(w.demo_rules.len())
+    );
 }

@@ -26,4 +26,5 @@ mod ops;
 mod pages;
 mod schema;
 mod scope;
+mod screening;
 mod search;

@@ -37,6 +37,9 @@ pub struct EventIn {
     pub customer_id: i64,
     /// When it happened, RFC 3339 (e.g. `2026-11-27T08:00:00Z`).
     pub at: String,
+    /// A `message` that carried a link (screening rules can count these).
+    #[serde(default)]
+    pub has_link: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -77,6 +80,7 @@ async fn ingest(
             community_id: e.community_id,
             customer_id: e.customer_id,
             at: (at.unix_timestamp_nanos() / 1_000_000) as i64,
+            has_link: e.has_link,
         });
     }
     let report = activity::ingest(&state.db, &caller.actor, batch).await?;

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::screening::DecisionOut;
 use super::{PageOf, rfc3339};
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery, IdPath};
@@ -77,11 +78,25 @@ impl From<CommunityMember> for MemberOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JoinedOut {
-    pub membership: MembershipOut,
+    /// The stint; null when screening kept the joiner out (`decisions` say why).
+    pub membership: Option<MembershipOut>,
     /// The customer was already in the community (or a sibling): nothing changed.
     pub already: bool,
     /// The community was full: the sibling the customer joined instead.
     pub overflowed_into: Option<i64>,
+    /// What screening decided at the door (rules that matched, with their evidence).
+    pub decisions: Vec<DecisionOut>,
+}
+
+impl From<Joined> for JoinedOut {
+    fn from(j: Joined) -> Self {
+        JoinedOut {
+            membership: j.membership.map(MembershipOut::from),
+            already: j.already,
+            overflowed_into: j.overflowed_into.map(CommunityId::get),
+            decisions: j.decisions.into_iter().map(DecisionOut::from).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -133,10 +148,12 @@ async fn list_members(
 }
 
 /// A customer joins the community; when it is full, the next group of its family (opened
-/// if needed). Joining again changes nothing (200 with `already`).
+/// if needed). Joining again changes nothing (200 with `already`). Joins through invite
+/// links and the platform are screened by the brand's enabled rules: a joiner held for
+/// approval gets 202 without a membership; a blacklisted one 409 `blacklisted`.
 #[utoipa::path(post, path = "/api/v1/communities/{community_id}/members", tag = "communities", security(("bearer" = [])),
     params(("community_id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = JoinIn,
-    responses((status = 201, body = JoinedOut), (status = 200, body = JoinedOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+    responses((status = 201, body = JoinedOut), (status = 200, body = JoinedOut), (status = 202, body = JoinedOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 async fn join(
     State(state): State<AppState>,
     caller: Caller,
@@ -151,19 +168,14 @@ async fn join(
         input.source.as_deref(),
     )
     .await?;
-    let status = if joined.already {
+    let status = if joined.membership.is_none() {
+        StatusCode::ACCEPTED
+    } else if joined.already {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    Ok((
-        status,
-        Json(JoinedOut {
-            membership: joined.membership.into(),
-            already: joined.already,
-            overflowed_into: joined.overflowed_into.map(CommunityId::get),
-        }),
-    ))
+    Ok((status, Json(JoinedOut::from(joined))))
 }
 
 /// Give a member a role (the community's 群主 or a manager of its store).

@@ -8,6 +8,7 @@ pub mod communities;
 pub mod customers;
 pub mod members;
 pub mod regions;
+pub mod screening;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
@@ -48,6 +49,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "audit", description = "The operation log (操作日志)"),
         (name = "communities", description = "Communities (社群) of the brand's stores"),
         (name = "customers", description = "Customers (顾客), their intent tiers and consent"),
+        (name = "screening", description = "Screening of joiners (入群筛选): rules, dry runs, decisions, removal tasks"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +79,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(members::router())
         .merge(activity::router())
+        .merge(screening::router())
 }
 
 /// Routes open to anonymous callers.
