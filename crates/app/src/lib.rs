@@ -9,6 +9,7 @@ pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod idempotency;
+pub mod qr;
 pub mod secrets;
 pub mod storage;
 pub mod usecases;

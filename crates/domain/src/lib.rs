@@ -28,6 +28,7 @@ pub mod community;
 pub mod customer;
 pub mod error;
 pub mod ids;
+pub mod links;
 pub mod money;
 pub mod org;
 pub mod page;
@@ -46,6 +47,7 @@ pub use customer::{
 };
 pub use error::{DomainError, Reason, Refusal, Subject};
 pub use ids::{BrandId, CommunityId, CustomerId, RegionId, StaffId, StoreId, TokenId};
+pub use links::JoinLink;
 pub use money::Fen;
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};

@@ -40,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// WeCom (企业微信) callback settings of a brand.
+    Wecom {
+        #[command(subcommand)]
+        command: WecomCommand,
+    },
     /// Measure this machine (run a release build: `cargo run --release -- bench …`).
     Bench {
         #[command(subcommand)]
@@ -114,6 +119,32 @@ pub struct WritePathArgs {
     /// and a brand of the benchmark's own), at 1 and at `--concurrency` submitters.
     #[arg(long)]
     pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WecomCommand {
+    /// Set the corp id, callback token and EncodingAESKey that WeCom's admin shows for the
+    /// brand's callback URL (`/wecom/{slug}/callback`). The token and key may come from the
+    /// environment, so they stay out of `ps` and shell history.
+    Set(WecomSetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WecomSetArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The brand's slug.
+    #[arg(long)]
+    pub brand: String,
+    /// The corp id (企业ID), which WeCom puts in every message as the receiver.
+    #[arg(long)]
+    pub corp_id: String,
+    /// The callback token (letters and digits, up to 32).
+    #[arg(long, env = "SHEQUN_WECOM_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// The 43-character EncodingAESKey.
+    #[arg(long, env = "SHEQUN_WECOM_AES_KEY", hide_env_values = true)]
+    pub encoding_aes_key: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +257,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Stores(args),
         } => import_stores(args).await,
+        Command::Wecom {
+            command: WecomCommand::Set(args),
+        } => {
+            let database = open(&args.db).await?;
+            let settings = shequn_app::usecases::wecom::WecomSettings {
+                corp_id: args.corp_id,
+                token: args.token,
+                encoding_aes_key: args.encoding_aes_key,
+            };
+            let result =
+                shequn_app::usecases::wecom::set_for_slug(&database, &args.brand, settings).await;
+            database.close().await;
+            let status = result.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "WeCom callback set for brand {} (corp id {}); callback URL path: /wecom/{}/callback",
+                args.brand, status.corp_id, args.brand
+            );
+            Ok(())
+        }
         Command::Import {
             command: ImportCommand::Customers(args),
         } => import_customers(args).await,

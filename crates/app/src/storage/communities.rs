@@ -308,3 +308,18 @@ pub async fn reassign_owner(
     )
     .await
 }
+
+/// The community linked to this chat group of the platform, if any.
+pub async fn id_by_chat_id(
+    tx: &mut Tx,
+    brand: BrandId,
+    chat_id: &str,
+) -> Result<Option<CommunityId>, StoreError> {
+    tx.query_opt(
+        "SELECT id FROM communities WHERE brand_id = $1 AND chat_id = $2",
+        &params![brand, chat_id],
+    )
+    .await?
+    .map(|r| Ok(CommunityId(r.get(0)?)))
+    .transpose()
+}

@@ -411,3 +411,34 @@ pub async fn activity_of(
     .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     .collect()
 }
+
+/// The customer with this external id (a WeCom external user id), if any.
+pub async fn id_by_external_id(
+    tx: &mut Tx,
+    brand: BrandId,
+    external_id: &str,
+) -> Result<Option<CustomerId>, StoreError> {
+    tx.query_opt(
+        "SELECT id FROM customers WHERE brand_id = $1 AND external_id = $2",
+        &params![brand, external_id],
+    )
+    .await?
+    .map(|r| Ok(CustomerId(r.get(0)?)))
+    .transpose()
+}
+
+/// Records who invited a customer who had no inviter yet (first touch wins).
+pub async fn set_inviter_if_none(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+    inviter: CustomerId,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE customers SET invited_by = $3
+         WHERE brand_id = $1 AND id = $2 AND invited_by IS NULL AND id <> $3",
+        &params![brand, id.get(), inviter.get()],
+    )
+    .await?;
+    Ok(())
+}

@@ -314,14 +314,13 @@ pub async fn insert_decision(
     now: i64,
 ) -> Result<Decision, StoreError> {
     let evidence = serde_json::to_string(d.evidence).map_err(json_err)?;
-    let sql = format!(
+    let sql =
         "INSERT INTO screening_decisions (brand_id, rule_id, rule_name, customer_id, community_id,
              action, evidence, status, held_source, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
-    );
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
     let id: i64 = tx
         .query_one(
-            &sql,
+            sql,
             &params![
                 brand,
                 d.rule_id,
@@ -366,14 +365,12 @@ pub async fn resolve(
     by: StaffId,
     now: i64,
 ) -> Result<Option<Decision>, StoreError> {
-    let sql = format!(
-        "UPDATE screening_decisions SET status = $3, resolved_at = $4, resolved_by = $5
+    let sql = "UPDATE screening_decisions SET status = $3, resolved_at = $4, resolved_by = $5
          WHERE brand_id = $1 AND id = $2 AND (status = 'open'
                 OR (status = 'confirmed' AND $3 = 'cleared' AND action IN ('remove', 'blacklist')))
-         RETURNING id"
-    );
+         RETURNING id";
     match tx
-        .query_opt(&sql, &params![brand, id, status.as_str(), now, by])
+        .query_opt(sql, &params![brand, id, status.as_str(), now, by])
         .await?
     {
         Some(_) => decision_by_id(tx, brand, id).await,

@@ -12,12 +12,14 @@ pub mod demo;
 pub mod housekeeping;
 pub mod import;
 pub mod import_customers;
+pub mod links;
 pub mod members;
 pub mod regions;
 pub mod screening;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+pub mod wecom;
 
 use shequn_domain::{Actor, AuditAction};
 

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod ops;
 pub mod problem;
 pub mod state;
+pub mod wecom;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics_text))
+        .merge(wecom::router())
         .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .layer(from_fn(ops::track))

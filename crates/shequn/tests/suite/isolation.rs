@@ -28,6 +28,7 @@ enum Kind {
     ScreeningRule,
     Decision,
     RemovalTask,
+    JoinLink,
 }
 
 /// How one route is shown to be isolated.
@@ -58,6 +59,10 @@ enum Case {
     /// Screening rules, decisions and removal tasks listed, created and dry-run by another
     /// brand show none of demo's.
     Screening,
+    /// Joining through demo's link code is refused like an unknown code.
+    JoinViaLink,
+    /// Welcome texts and WeCom settings set by another brand are its own.
+    BrandSettings,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -163,6 +168,22 @@ fn case(method: &str, path: &str) -> Option<Case> {
         }
         ("post", "/api/v1/removal-tasks/{task_id}/done") => Foreign(RemovalTask, None),
 
+        ("get", "/api/v1/communities/{community_id}/join-links")
+        | ("get", "/api/v1/communities/{community_id}/welcome-outbox") => Foreign(Community, None),
+        ("post", "/api/v1/communities/{community_id}/join-links") => Foreign(
+            Community,
+            Some(json!({ "channel": "offline_store", "label": "hijacked" })),
+        ),
+        ("get", "/api/v1/join-links/{link_id}")
+        | ("post", "/api/v1/join-links/{link_id}/deactivate")
+        | ("post", "/api/v1/join-links/{link_id}/activate")
+        | ("get", "/api/v1/join-links/{link_id}/qr.svg")
+        | ("get", "/api/v1/join-links/{link_id}/qr.png") => Foreign(JoinLink, None),
+        ("post", "/api/v1/joins") => JoinViaLink,
+        ("get", "/api/v1/welcome-texts")
+        | ("put", "/api/v1/welcome-texts/{tier}")
+        | ("get" | "put", "/api/v1/wecom") => BrandSettings,
+
         _ => return None,
     })
 }
@@ -210,6 +231,8 @@ struct World {
     demo_rules: Vec<i64>,
     demo_decisions: Vec<i64>,
     demo_tasks: Vec<i64>,
+    /// A join link of 上海南京西路店福利群: (id, code).
+    demo_link: (i64, String),
 }
 
 impl World {
@@ -285,7 +308,17 @@ impl World {
             .map(id)
             .collect();
         assert!(!demo_decisions.is_empty() && !demo_tasks.is_empty());
+        let link = app
+            .post(
+                &demo.admin,
+                &format!("/api/v1/communities/{sales}/join-links"),
+                json!({ "channel": "fission_poster", "label": "isolation" }),
+            )
+            .await
+            .expect(201);
+        let demo_link = (id(&link), link["code"].as_str().expect("a code").to_owned());
         World {
+            demo_link,
             demo_rules,
             demo_decisions,
             demo_tasks,
@@ -317,6 +350,7 @@ impl World {
             }
             Kind::Decision => vec![self.demo_decisions[0]],
             Kind::RemovalTask => vec![self.demo_tasks[0]],
+            Kind::JoinLink => vec![self.demo_link.0],
         }
     }
 
@@ -333,6 +367,7 @@ impl World {
             Kind::ScreeningRule => self.demo_rules.iter().copied().collect(),
             Kind::Decision => self.demo_decisions.iter().copied().collect(),
             Kind::RemovalTask => self.demo_tasks.iter().copied().collect(),
+            Kind::JoinLink => HashSet::from([self.demo_link.0]),
         }
     }
 
@@ -366,6 +401,10 @@ impl World {
                 .into_iter()
                 .find(|d| d["id"] == id)
                 .expect("a demo decision"),
+            Kind::JoinLink => app
+                .get(admin, &format!("/api/v1/join-links/{id}"))
+                .await
+                .expect(200),
             Kind::RemovalTask => app
                 .list_all(admin, "/api/v1/removal-tasks")
                 .await
@@ -467,6 +506,8 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::TierMap => tier_map(&app, &world, &other).await,
             Case::Activity => activity(&app, &world, &other).await,
             Case::Screening => screening(&app, &world, &other).await,
+            Case::JoinViaLink => join_via_link(&app, &world, &other).await,
+            Case::BrandSettings => brand_settings(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -530,8 +571,8 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
         Kind::Membership => panic!("memberships are listed per community"),
-        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask => {
-            panic!("screening lists have their own case")
+        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask | Kind::JoinLink => {
+            panic!("screening lists and links have their own cases")
         }
         Kind::Customer => (
             "/api/v1/customers",
@@ -688,8 +729,8 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             assert_eq!(made["store_id"], w.other_store);
         }
         Kind::Membership => panic!("memberships are created by joining a community"),
-        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask => {
-            panic!("screening has its own case")
+        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask | Kind::JoinLink => {
+            panic!("screening and links have their own cases")
         }
         Kind::Customer => {
             let absent_store = app
@@ -1045,4 +1086,70 @@ async fn screening(app: &TestApp, w: &World, other: &Other) {
         demo_names.as_array().map(Vec::len),
         Some(w.demo_rules.len())
     );
+}
+
+/// Demo's link code used by another brand: refused exactly like a code nobody has.
+async fn join_via_link(app: &TestApp, w: &World, other: &Other) {
+    let theirs = app.list_all(&other.admin, "/api/v1/customers").await;
+    let customer = id(&theirs[0]);
+    let absent = app
+        .post(
+            &other.admin,
+            "/api/v1/joins",
+            json!({ "code": "zzzzzzzzzz", "customer_id": customer }),
+        )
+        .await;
+    absent.assert_problem(404, "not_found");
+    let before = w.read(app, Kind::JoinLink, w.demo_link.0).await;
+    for token in other.both() {
+        let r = app
+            .post(
+                token,
+                "/api/v1/joins",
+                json!({ "code": w.demo_link.1, "customer_id": customer }),
+            )
+            .await;
+        r.assert_problem(404, "not_found");
+        assert_eq!(r.body, absent.body);
+    }
+    assert_eq!(w.read(app, Kind::JoinLink, w.demo_link.0).await, before);
+}
+
+/// Welcome texts and WeCom settings written by another brand stay in that brand.
+async fn brand_settings(app: &TestApp, w: &World, other: &Other) {
+    let admin = &w.demo.admin;
+    let demo_texts = app.get(admin, "/api/v1/welcome-texts").await.expect(200);
+    let demo_wecom = app.get(admin, "/api/v1/wecom").await.expect(200);
+    app.call(
+        Method::PUT,
+        "/api/v1/welcome-texts/weak",
+        &other.admin,
+        Some(&json!({ "body": "hijacked welcome" })),
+    )
+    .await
+    .expect(200);
+    let key = "A".repeat(43);
+    app.call(
+        Method::PUT,
+        "/api/v1/wecom",
+        &other.admin,
+        Some(&json!({ "corp_id": "wwhijack", "token": "hijack", "encoding_aes_key": key })),
+    )
+    .await
+    .expect(200);
+    let theirs = app
+        .get(&other.admin, "/api/v1/welcome-texts")
+        .await
+        .expect(200);
+    assert!(theirs.to_string().contains("hijacked welcome"));
+    assert_eq!(
+        app.get(admin, "/api/v1/welcome-texts").await.expect(200),
+        demo_texts
+    );
+    assert_eq!(
+        app.get(admin, "/api/v1/wecom").await.expect(200),
+        demo_wecom
+    );
+    let guide_view = app.get(&other.guide, "/api/v1/wecom").await.expect(200);
+    assert!(!guide_view.to_string().contains("demo"), "{guide_view}");
 }

@@ -6,12 +6,14 @@ pub mod audit;
 pub mod auth;
 pub mod communities;
 pub mod customers;
+pub mod links;
 pub mod members;
 pub mod regions;
 pub mod screening;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+pub mod wecom;
 
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -80,6 +82,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(activity::router())
         .merge(screening::router())
+        .merge(links::router())
+        .merge(wecom::router())
 }
 
 /// Routes open to anonymous callers.
