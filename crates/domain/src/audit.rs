@@ -19,6 +19,7 @@ pub enum AuditAction {
     StaffHandover,
     CustomerExported,
     CustomerErased,
+    CustomerPhoneRevealed,
     ScreeningRuleSaved,
     ScreeningRuleApplied,
 }
@@ -42,6 +43,7 @@ impl AuditAction {
             AuditAction::StaffHandover => "staff.handover",
             AuditAction::CustomerExported => "customer.exported",
             AuditAction::CustomerErased => "customer.erased",
+            AuditAction::CustomerPhoneRevealed => "customer.phone_revealed",
             AuditAction::ScreeningRuleSaved => "screening_rule.saved",
             AuditAction::ScreeningRuleApplied => "screening_rule.applied",
         }
@@ -60,7 +62,9 @@ impl AuditAction {
             | AuditAction::StaffHandover => "staff",
             AuditAction::TokenCreated | AuditAction::TokenRevoked => "token",
             AuditAction::CommunityCreated | AuditAction::CommunityUpdated => "community",
-            AuditAction::CustomerExported | AuditAction::CustomerErased => "customer",
+            AuditAction::CustomerExported
+            | AuditAction::CustomerErased
+            | AuditAction::CustomerPhoneRevealed => "customer",
             AuditAction::ScreeningRuleSaved | AuditAction::ScreeningRuleApplied => "screening_rule",
         }
     }
@@ -89,6 +93,7 @@ mod tests {
             AuditAction::StaffHandover,
             AuditAction::CustomerExported,
             AuditAction::CustomerErased,
+            AuditAction::CustomerPhoneRevealed,
             AuditAction::ScreeningRuleSaved,
             AuditAction::ScreeningRuleApplied,
         ];

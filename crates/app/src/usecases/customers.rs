@@ -507,6 +507,39 @@ pub async fn export(db: &Db, actor: &Actor, id: CustomerId) -> Result<CustomerEx
     .await
 }
 
+/// The customer's whole phone number, for staff whose role allows it: managers and admins
+/// who see the customer, and the customer's own guide. Each reveal is in the operation log
+/// (without the number).
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn reveal_phone(
+    db: &Db,
+    actor: &Actor,
+    id: CustomerId,
+) -> Result<Option<Phone>, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            let (customer, region) = visible(tx, &actor, id).await?;
+            Actor::require(
+                actor.role != Role::ShopGuide || customer.guide_id == Some(actor.staff),
+                "a shop guide sees the whole number of their own customers only",
+            )?;
+            if customer.phone.is_some() {
+                log(
+                    tx,
+                    &actor,
+                    AuditAction::CustomerPhoneRevealed,
+                    &customer,
+                    region,
+                )
+                .await?;
+            }
+            Ok(customer.phone)
+        })
+    })
+    .await
+}
+
 /// Erases a customer's personal data on request; the anonymous row keeps memberships and
 /// activity (and, later, orders and ledgers) whole.
 #[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]

@@ -436,6 +436,14 @@ impl Event<'_> {
             },
             (Kind::ScreeningRule, "screening_rule.saved") => self.rule_saved(),
             (Kind::ScreeningRule, "screening_rule.applied") => self.rule_applied(),
+            (Kind::Customer, "customer.phone_revealed") => match self.lang {
+                Lang::Zh => format!("{} 查看了顾客 {} 的完整手机号", self.actor(), self.id()),
+                Lang::En => format!(
+                    "{} viewed the whole phone number of customer {}",
+                    self.actor(),
+                    self.id()
+                ),
+            },
             (Kind::Community, "community.created") => {
                 self.created(Kind::Community, &self.community_label())
             }
@@ -749,7 +757,9 @@ mod tests {
                 "display_name": "李四", "email": "li@x.com", "to": "王五",
                 "communities": 3, "customers": 12,
             }),
-            AuditAction::CustomerExported | AuditAction::CustomerErased => json!({}),
+            AuditAction::CustomerExported
+            | AuditAction::CustomerErased
+            | AuditAction::CustomerPhoneRevealed => json!({}),
             AuditAction::CommunityUpdated => json!({
                 "name": "宝妈福利群", "store": { "code": "SH-001", "name": "上海南京西路店" },
                 "changes": { "kind": ["discount", "tutorial"], "capacity": [500, 300] },
@@ -764,7 +774,7 @@ mod tests {
         event(a, detail)
     }
 
-    const ALL: [AuditAction; 18] = [
+    const ALL: [AuditAction; 19] = [
         AuditAction::BrandCreated,
         AuditAction::RegionCreated,
         AuditAction::RegionUpdated,
@@ -781,13 +791,14 @@ mod tests {
         AuditAction::StaffHandover,
         AuditAction::CustomerExported,
         AuditAction::CustomerErased,
+        AuditAction::CustomerPhoneRevealed,
         AuditAction::ScreeningRuleSaved,
         AuditAction::ScreeningRuleApplied,
     ];
 
     #[test]
     fn every_action_reads_as_a_sentence_in_both_languages() {
-        let expected: [(&str, &str); 18] = [
+        let expected: [(&str, &str); 19] = [
             (
                 "张三 创建了品牌 演示品牌（demo）",
                 "张三 created brand 演示品牌 (demo)",
@@ -836,6 +847,10 @@ mod tests {
             (
                 "张三 删除了顾客 #14 的个人信息",
                 "张三 erased the personal data of customer #14",
+            ),
+            (
+                "张三 查看了顾客 #14 的完整手机号",
+                "张三 viewed the whole phone number of customer #14",
             ),
             (
                 "张三 启用了筛选规则 “叠字昵称”",

@@ -14,6 +14,7 @@ pub mod home;
 pub mod login;
 pub mod nav;
 pub mod regions;
+pub mod screening;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
@@ -83,6 +84,7 @@ pub struct Text {
     pub staff: staff::Staff,
     pub communities: communities::Communities,
     pub customers: customers::Customers,
+    pub screening: screening::Screening,
     pub tokens: tokens::Tokens,
     pub audit: audit::Audit,
     pub account: account::Account,
@@ -99,6 +101,7 @@ pub static ZH: Text = Text {
     staff: staff::ZH,
     communities: communities::ZH,
     customers: customers::ZH,
+    screening: screening::ZH,
     tokens: tokens::ZH,
     audit: audit::ZH,
     account: account::ZH,
@@ -115,6 +118,7 @@ pub static EN: Text = Text {
     staff: staff::EN,
     communities: communities::EN,
     customers: customers::EN,
+    screening: screening::EN,
     tokens: tokens::EN,
     audit: audit::EN,
     account: account::EN,

@@ -23,6 +23,7 @@ pub mod i18n;
 mod list;
 mod login;
 mod regions;
+mod screening;
 mod session;
 mod staff;
 mod stores;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(staff::router())
         .merge(communities::router())
         .merge(customers::router())
+        .merge(screening::router())
         .merge(audit::router())
         .merge(account::router())
         .merge(tokens::router())

@@ -103,6 +103,7 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
 
 /// A fresh database (None: PostgreSQL is not available), migrated and seeded, served.
 pub async fn spawn_app_with(engine: Engine, options: ServerOptions) -> Option<TestApp> {
+    crate::phones::watch_logs();
     let (config, dir) = match engine {
         Engine::Sqlite => {
             let dir = tempfile::tempdir().expect("a temporary data directory");
@@ -219,6 +220,8 @@ impl TestApp {
             .text()
             .await
             .unwrap_or_else(|e| panic!("{what}: reading the body: {e}"));
+        crate::phones::assert_none_in_response(&what, &text);
+        crate::phones::assert_none_in_logs();
         let body = if text.is_empty() {
             Value::Null
         } else {

@@ -18,6 +18,7 @@ both_engines!(
     customers_are_listed_within_scope_with_filters_and_totals,
     a_brand_admin_exports_and_erases_a_customers_personal_data,
     customers_show_their_lifecycle_and_last_activity,
+    whole_numbers_are_revealed_to_allowed_roles_and_logged,
 );
 
 async fn a_guide_adds_a_customer_whose_tier_follows_the_channel(app: TestApp) {
@@ -441,4 +442,38 @@ async fn customers_show_their_lifecycle_and_last_activity(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(listed["items"][0]["last_active_at"], "2026-11-21T09:30:00Z");
+}
+
+async fn whole_numbers_are_revealed_to_allowed_roles_and_logged(app: TestApp) {
+    let demo = app.demo().await;
+    let regular = demo.customer("SH-001老顾客");
+    let path = format!("/api/v1/customers/{regular}/phone");
+    // The customer's own guide and the store's manager see the whole number.
+    let guide = app.login(GUIDE01).await;
+    let shown = app.post_empty(&guide, &path).await.expect(200);
+    assert_eq!(shown["phone"], "13800010001");
+    let manager = app.login(SH001_MANAGER).await;
+    app.post_empty(&manager, &path).await.expect(200);
+    // Another guide of the same store does not; a guide of another store does not see them.
+    let colleague = app.login("guide13@demo.shequn.test").await;
+    app.post_empty(&colleague, &path)
+        .await
+        .assert_problem(403, "forbidden");
+    let elsewhere = app.login(GUIDE02).await;
+    app.post_empty(&elsewhere, &path)
+        .await
+        .assert_problem(404, "not_found");
+    // Each reveal is in the operation log, by customer id, without the number.
+    let log = app
+        .get(&demo.admin, "/api/v1/audit-events")
+        .await
+        .expect(200);
+    let reveals: Vec<&Value> = log["items"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["action"] == "customer.phone_revealed")
+        .collect();
+    assert_eq!(reveals.len(), 2, "{log}");
+    assert!(reveals.iter().all(|e| e["subject_id"] == regular));
 }

@@ -144,7 +144,8 @@ fn case(method: &str, path: &str) -> Option<Case> {
             ),
         ),
         ("post", "/api/v1/customers/{customer_id}/export") => Foreign(Customer, None),
-        ("post", "/api/v1/customers/{customer_id}/erase") => Foreign(Customer, None),
+        ("post", "/api/v1/customers/{customer_id}/erase")
+        | ("post", "/api/v1/customers/{customer_id}/phone") => Foreign(Customer, None),
         ("get" | "put", "/api/v1/intent-tiers") => TierMap,
         ("post", "/api/v1/activity") => Activity,
 

@@ -5,6 +5,7 @@
 mod pg;
 
 mod common;
+mod phones;
 
 mod activity;
 mod audit;
@@ -15,6 +16,7 @@ mod communities;
 mod console;
 mod console_communities;
 mod console_customers;
+mod console_screening;
 mod customers;
 mod errors;
 mod handover;

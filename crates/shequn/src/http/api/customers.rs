@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_intent_tiers, set_intent_tiers))
         .routes(routes!(export_customer))
         .routes(routes!(erase_customer))
+        .routes(routes!(reveal_phone))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -363,6 +364,28 @@ async fn export_customer(
             })
             .collect(),
         created_at: rfc3339(c.created_at),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhoneOut {
+    /// The whole number, or null when the customer left none.
+    pub phone: Option<String>,
+}
+
+/// The customer's whole phone number, for managers and admins who see the customer and
+/// for the customer's own guide. Each reveal is written to the operation log.
+#[utoipa::path(post, path = "/api/v1/customers/{customer_id}/phone", tag = "customers", security(("bearer" = [])),
+    params(("customer_id" = i64, Path)),
+    responses((status = 200, body = PhoneOut), (status = 404, body = ProblemBody), (status = 403, body = ProblemBody)))]
+async fn reveal_phone(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<PhoneOut>, ApiError> {
+    let phone = customers::reveal_phone(&state.db, &caller.actor, CustomerId(id)).await?;
+    Ok(Json(PhoneOut {
+        phone: phone.as_ref().map(|p| p.full().to_owned()),
     }))
 }
 
