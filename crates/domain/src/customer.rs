@@ -274,6 +274,45 @@ impl Default for LifecycleThresholds {
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 impl LifecycleThresholds {
+    /// Thresholds as staff set them: 1 ≤ new ≤ 365 days, 1 ≤ active < churned ≤ 3650 days.
+    pub fn parse(new_days: i64, active_days: i64, churned_days: i64) -> Result<Self, DomainError> {
+        if !(1..=365).contains(&new_days) {
+            return Err(DomainError::invalid(
+                "new_days",
+                Reason::OutOfRange { min: 1, max: 365 },
+            ));
+        }
+        if !(1..=3649).contains(&active_days) {
+            return Err(DomainError::invalid(
+                "active_days",
+                Reason::OutOfRange { min: 1, max: 3649 },
+            ));
+        }
+        if !(active_days + 1..=3650).contains(&churned_days) {
+            return Err(DomainError::invalid(
+                "churned_days",
+                Reason::OutOfRange {
+                    min: active_days + 1,
+                    max: 3650,
+                },
+            ));
+        }
+        if new_days > churned_days {
+            return Err(DomainError::invalid(
+                "new_days",
+                Reason::OutOfRange {
+                    min: 1,
+                    max: churned_days,
+                },
+            ));
+        }
+        Ok(LifecycleThresholds {
+            new_days,
+            active_days,
+            churned_days,
+        })
+    }
+
     /// The stage of a customer who arrived at `since` and was last active at `last` (None:
     /// never), at `now` (all UTC ms). New wins while it lasts; then the time since the last
     /// sign of life (or since arriving, for the never active) decides.
@@ -296,6 +335,39 @@ impl LifecycleThresholds {
 #[cfg(test)]
 mod lifecycle_tests {
     use super::*;
+
+    #[test]
+    fn thresholds_are_checked_when_set() {
+        assert!(LifecycleThresholds::parse(7, 14, 60).is_ok());
+        assert!(LifecycleThresholds::parse(0, 14, 60).is_err());
+        assert!(
+            LifecycleThresholds::parse(7, 60, 60).is_err(),
+            "churned after active"
+        );
+        assert!(
+            LifecycleThresholds::parse(90, 14, 60).is_err(),
+            "new within churned"
+        );
+        assert!(LifecycleThresholds::parse(7, 14, 4000).is_err());
+    }
+
+    #[test]
+    fn unsubscribe_keywords_are_recognised_alone() {
+        for yes in [
+            "退订",
+            " TD ",
+            "td",
+            "T",
+            "取消订阅",
+            "Unsubscribe",
+            "退订。",
+        ] {
+            assert!(is_unsubscribe_keyword(yes), "{yes}");
+        }
+        for no in ["退订了吗？我想问价格", "TDD", "这个怎么用", ""] {
+            assert!(!is_unsubscribe_keyword(no), "{no}");
+        }
+    }
 
     const NOW: i64 = 1_000 * DAY_MS;
 
@@ -331,4 +403,15 @@ mod lifecycle_tests {
             Lifecycle::Silent
         );
     }
+}
+
+/// Whether a message is an unsubscribe keyword on its own (退订, TD, T, 取消订阅,
+/// unsubscribe; case and surrounding punctuation aside). A sentence that merely mentions
+/// 退订 is not one.
+pub fn is_unsubscribe_keyword(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c.is_ascii_punctuation() || "。！，～ ".contains(c))
+        .to_lowercase();
+    matches!(t.as_str(), "退订" | "td" | "t" | "取消订阅" | "unsubscribe")
 }

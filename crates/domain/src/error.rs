@@ -143,6 +143,7 @@ pub enum Subject {
     Community,
     Customer,
     ScreeningRule,
+    Segment,
 }
 
 impl Subject {
@@ -155,6 +156,7 @@ impl Subject {
             Subject::Community => "community",
             Subject::Customer => "customer",
             Subject::ScreeningRule => "screening rule",
+            Subject::Segment => "segment",
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod org;
 pub mod page;
 pub mod scope;
 pub mod screening;
+pub mod segment;
 pub mod values;
 
 pub use activity::{ActivityEvent, ActivityKind, IngestReport};
@@ -56,4 +57,5 @@ pub use screening::{
     Action, Condition, Decision, DecisionStatus, Evidence, Facts, RemovalTask, Rule, RuleDraft,
     Screen, TaskStatus, Verdict,
 };
+pub use segment::{Segment, SegmentDraft, SegmentFilter};
 pub use values::{Email, Name, Password, SearchText, Slug, StoreCode};

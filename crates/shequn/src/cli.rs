@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -333,80 +335,44 @@ fn read_store_csv(path: &std::path::Path) -> anyhow::Result<Vec<import::StoreLin
     Ok(lines)
 }
 
-/// The columns of a customer import, all required, in any order.
-const CUSTOMER_COLUMNS: [&str; 8] = [
-    "external_id",
-    "nickname",
-    "phone",
-    "channel",
-    "invited_by",
-    "tags",
-    "joined_at",
-    "community",
-];
-
+/// The customer lines of the file at `path` (see [`crate::customer_csv`]), with a
+/// progress bar of the bytes read when stderr is a terminal.
 fn read_customer_csv(
     path: &std::path::Path,
 ) -> anyhow::Result<Vec<shequn_app::usecases::import_customers::CustomerLine>> {
-    use shequn_app::usecases::import_customers::{CustomerLine, MAX_LINES};
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let header: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{}: no header line", path.display()))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    for h in &header {
-        if !CUSTOMER_COLUMNS.contains(&h.as_str()) {
-            bail!(
-                "line 1: column '{h}' is not one of {}",
-                CUSTOMER_COLUMNS.join(",")
-            );
-        }
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(progress_style("reading"));
+    let read = crate::customer_csv::read(Counted {
+        inner: file,
+        bar: bar.clone(),
+    });
+    bar.finish_and_clear();
+    read.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// A reader that advances a progress bar by the bytes it reads.
+struct Counted<R> {
+    inner: R,
+    bar: indicatif::ProgressBar,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
     }
-    let at = |name: &str| -> anyhow::Result<usize> {
-        header
-            .iter()
-            .position(|h| h == name)
-            .with_context(|| format!("line 1: the header has no column '{name}'"))
-    };
-    let cols: Vec<usize> = CUSTOMER_COLUMNS
-        .iter()
-        .map(|c| at(c))
-        .collect::<anyhow::Result<_>>()?;
-    let mut lines = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let r = record.with_context(|| format!("line {line}: not a CSV row"))?;
-        let v = |k: usize| r.get(cols[k]).unwrap_or("").to_owned();
-        lines.push(CustomerLine {
-            line,
-            external_id: v(0),
-            nickname: v(1),
-            phone: v(2),
-            channel: v(3),
-            invited_by: v(4),
-            tags: v(5),
-            joined_at: v(6),
-            community: v(7),
-        });
-        if lines.len() > MAX_LINES {
-            bail!(
-                "{} has more than {MAX_LINES} lines; split it",
-                path.display()
-            );
-        }
-        if lines.len() % 20_000 == 0 {
-            eprint!("\rread {} lines…", lines.len());
-        }
-    }
-    if lines.len() >= 20_000 {
-        eprintln!("\rread {} lines.   ", lines.len());
-    }
-    Ok(lines)
+}
+
+/// The look of the CLI's progress bars: `what`, the bar, how far, how long so far.
+fn progress_style(what: &str) -> indicatif::ProgressStyle {
+    let template = format!("{what} [{{bar:40}}] {{percent:>3}}% ({{elapsed}})");
+    indicatif::ProgressStyle::with_template(&template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 async fn import_customers(args: ImportStoresArgs) -> anyhow::Result<()> {
@@ -416,7 +382,33 @@ async fn import_customers(args: ImportStoresArgs) -> anyhow::Result<()> {
     let count = lines.len();
     eprintln!("checking {count} lines, then importing them in one transaction…");
     let database = open(&args.db).await?;
-    let result = import_customers::customers(&database, &args.brand, lines, args.dry_run).await;
+    // Checking counts one per line, writing one more (see `customers_with_progress`); a
+    // task polls the counter into the bar, which stays hidden when stderr is no terminal.
+    let total = count as u64 * if args.dry_run { 1 } else { 2 };
+    let progress = Arc::new(AtomicU64::new(0));
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(progress_style("importing"));
+    let ticker = tokio::spawn({
+        let bar = bar.clone();
+        let progress = Arc::clone(&progress);
+        async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+            loop {
+                tick.tick().await;
+                bar.set_position(progress.load(Ordering::Relaxed).min(total));
+            }
+        }
+    });
+    let result = import_customers::customers_with_progress(
+        &database,
+        &args.brand,
+        lines,
+        args.dry_run,
+        progress,
+    )
+    .await;
+    ticker.abort();
+    bar.finish_and_clear();
     database.close().await;
     match result {
         Ok(r) => {
@@ -621,15 +613,23 @@ async fn open(db: &DbArgs) -> anyhow::Result<Db> {
 }
 
 async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let seeded = demo::seed(db).await.context("seeding demo data")?;
-    println!(
-        "{}",
-        if seeded {
-            "Demo data seeded."
-        } else {
-            "Demo data already present."
-        }
-    );
+    let crowd = shequn_app::usecases::demo_crowd::seed(db)
+        .await
+        .context("seeding the demo's customers and activity")?;
+    match (seeded, crowd) {
+        (_, Some(c)) => println!(
+            "Demo data seeded: {} more communities, {} customers, {} memberships, {} activity events ({:.1} s).",
+            c.communities,
+            c.customers,
+            c.memberships,
+            c.events,
+            started.elapsed().as_secs_f64()
+        ),
+        (true, None) => println!("Demo data seeded."),
+        (false, None) => println!("Demo data already present."),
+    }
     println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
     for (email, role, place) in demo::DEMO_LOGINS {
         println!("  {email:<34} {role:<15} {place}");

@@ -3,5 +3,6 @@
 
 pub mod bench_http;
 pub mod cli;
+pub mod customer_csv;
 pub mod http;
 pub mod web;

@@ -442,3 +442,72 @@ pub async fn set_inviter_if_none(
     .await?;
     Ok(())
 }
+
+/// The customer's unsubscribe code, made now if they have none.
+pub async fn unsubscribe_code(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+    fresh: &str,
+) -> Result<Option<String>, StoreError> {
+    tx.execute(
+        "UPDATE customers SET unsubscribe_code = $3
+         WHERE brand_id = $1 AND id = $2 AND unsubscribe_code IS NULL",
+        &params![brand, id.get(), fresh],
+    )
+    .await?;
+    tx.query_opt(
+        "SELECT unsubscribe_code FROM customers WHERE brand_id = $1 AND id = $2",
+        &params![brand, id.get()],
+    )
+    .await?
+    .map(|r| r.get(0))
+    .transpose()
+}
+
+/// The customer an unsubscribe code belongs to, in any brand (the link names no brand).
+pub async fn by_unsubscribe_code(
+    tx: &mut Tx,
+    code: &str,
+) -> Result<Option<(BrandId, CustomerId, bool)>, StoreError> {
+    tx.query_opt(
+        "SELECT brand_id, id, consent FROM customers WHERE unsubscribe_code = $1",
+        &params![code],
+    )
+    .await?
+    .map(|r| Ok((BrandId(r.get(0)?), CustomerId(r.get(1)?), r.get(2)?)))
+    .transpose()
+}
+
+/// Withdraws consent to marketing messages, with its time and source; true when the
+/// customer had consented.
+pub async fn withdraw_consent(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: CustomerId,
+    source: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            "UPDATE customers SET consent = FALSE, consent_at = $3, consent_source = $4, updated_at = $3
+             WHERE brand_id = $1 AND id = $2 AND consent",
+            &params![brand, id.get(), now, source],
+        )
+        .await?;
+    if n > 0 {
+        // Nothing queued for them goes out any more.
+        super::links::cancel_queued(tx, brand, id).await?;
+    }
+    Ok(n > 0)
+}
+
+/// How many customers the brand has (erased ones included).
+pub async fn count_all(tx: &mut Tx, brand: BrandId) -> Result<i64, StoreError> {
+    tx.query_one(
+        "SELECT COUNT(*) FROM customers WHERE brand_id = $1",
+        &params![brand],
+    )
+    .await?
+    .get(0)
+}

@@ -230,3 +230,17 @@ pub async fn outbox(
     })
     .collect()
 }
+
+/// Welcomes still queued for a customer who withdrew consent are not sent.
+pub async fn cancel_queued(
+    tx: &mut Tx,
+    brand: BrandId,
+    customer: CustomerId,
+) -> Result<u64, StoreError> {
+    tx.execute(
+        "UPDATE welcome_outbox SET status = 'cancelled'
+         WHERE brand_id = $1 AND customer_id = $2 AND status = 'queued'",
+        &params![brand, customer.get()],
+    )
+    .await
+}

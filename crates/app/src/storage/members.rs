@@ -223,3 +223,32 @@ pub async fn of_customer(
         .map(membership)
         .collect()
 }
+
+/// Joins and leaves since `since` (UTC ms) in each of the communities: (community, joins,
+/// leaves), for the communities with any.
+pub async fn movement_since(
+    tx: &mut Tx,
+    brand: BrandId,
+    communities: &[CommunityId],
+    since: i64,
+) -> Result<Vec<(CommunityId, i64, i64)>, StoreError> {
+    if communities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = communities.iter().map(|c| c.get().to_string()).collect();
+    // Ids are integers from the domain, never input text: safe to inline.
+    let sql = format!(
+        "SELECT community_id,
+                SUM(CASE WHEN joined_at >= $2 THEN 1 ELSE 0 END),
+                SUM(CASE WHEN left_at >= $2 THEN 1 ELSE 0 END)
+         FROM community_members
+         WHERE brand_id = $1 AND community_id IN ({}) AND (joined_at >= $2 OR left_at >= $2)
+         GROUP BY community_id",
+        list.join(", ")
+    );
+    tx.query(&sql, &params![brand, since])
+        .await?
+        .iter()
+        .map(|r| Ok((CommunityId(r.get(0)?), r.get(1)?, r.get(2)?)))
+        .collect()
+}

@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod pg;
 pub mod regions;
 pub mod screening;
+pub mod segments;
 pub mod sessions;
 pub mod sqlite;
 pub mod staff;

@@ -5,12 +5,13 @@
 use std::collections::BTreeSet;
 
 use shequn_domain::activity::{MAX_BATCH, parse_event_id};
+use shequn_domain::customer::is_unsubscribe_keyword;
 use shequn_domain::{
     ActivityEvent, ActivityKind, Actor, CommunityId, CustomerId, IngestReport, Reason, Role,
 };
 
 use crate::clock::now_ms;
-use crate::storage::activity;
+use crate::storage::{activity, customers};
 use crate::{AppError, Db};
 
 /// One event as reported, before validation.
@@ -24,6 +25,9 @@ pub struct RawEvent {
     pub at: i64,
     /// A message that carried a link (screening counts these).
     pub has_link: bool,
+    /// A message's text, when the reporter sends it: read for the unsubscribe keyword
+    /// (退订, TD) and never stored.
+    pub text: Option<String>,
 }
 
 #[tracing::instrument(skip(db, batch), fields(brand = %actor.brand, actor = %actor.staff, events = batch.len()))]
@@ -45,6 +49,15 @@ pub async fn ingest(
             },
         ));
     }
+    let batch_texts: Vec<(CustomerId, String)> = batch
+        .iter()
+        .filter(|e| e.kind == "message")
+        .filter_map(|e| {
+            e.text
+                .as_ref()
+                .map(|t| (CustomerId(e.customer_id), t.clone()))
+        })
+        .collect();
     let events = batch
         .into_iter()
         .map(|e| {
@@ -71,6 +84,12 @@ pub async fn ingest(
         .into_iter()
         .collect();
     let total = events.len() as u64;
+    // Customers who sent an unsubscribe keyword withdraw their consent.
+    let unsubscribed: Vec<CustomerId> = batch_texts
+        .iter()
+        .filter(|(_, text)| is_unsubscribe_keyword(text))
+        .map(|(c, _)| *c)
+        .collect();
     let brand = actor.brand;
     db.write(move |tx| {
         Box::pin(async move {
@@ -86,7 +105,11 @@ pub async fn ingest(
             {
                 return Err(AppError::invalid("events", Reason::UnknownCustomer));
             }
-            let accepted = activity::insert_batch(tx, brand, &events, now_ms()).await?;
+            let now = now_ms();
+            let accepted = activity::insert_batch(tx, brand, &events, now).await?;
+            for c in &unsubscribed {
+                customers::withdraw_consent(tx, brand, *c, "unsubscribe_keyword", now).await?;
+            }
             debug_assert!(accepted <= total);
             Ok(IngestReport {
                 accepted,

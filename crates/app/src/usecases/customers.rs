@@ -15,7 +15,7 @@ use shequn_domain::{
 use crate::clock::now_ms;
 use crate::storage::customers::{self, CustomerFilter, StageFilter};
 use crate::storage::db::Tx;
-use crate::storage::staff;
+use crate::storage::{segments, staff};
 use crate::usecases::Page;
 use crate::{AppError, Db};
 
@@ -132,7 +132,7 @@ fn sees(actor: &Actor, store: Option<StoreId>, region: Option<RegionId>) -> bool
     }
 }
 
-async fn visible(
+pub(crate) async fn visible(
     tx: &mut Tx,
     actor: &Actor,
     id: CustomerId,
@@ -260,6 +260,8 @@ pub struct ListQuery {
     pub search: Option<SearchText>,
     /// A whole phone number, as typed.
     pub phone: Option<String>,
+    /// A segment of the brand: its conditions apply under the ones named here.
+    pub segment: Option<i64>,
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff))]
@@ -292,27 +294,52 @@ pub async fn list(
             .as_deref()
             .map(|p| Phone::parse("phone", p))
             .transpose()?,
-        lifecycle: q
-            .lifecycle
-            .as_deref()
-            .map(|l| Lifecycle::parse("lifecycle", l).map(|stage| stage_filter(stage, now)))
-            .transpose()?,
+        lifecycle: None,
     };
-    match actor.list_filter() {
-        ScopeFilter::Brand => {}
-        ScopeFilter::Region(r) => filter.region = Some(r),
-        ScopeFilter::Store(s) if q.store.is_none_or(|asked| asked == s) => filter.store = Some(s),
-        ScopeFilter::Store(_) => return Ok(Page::empty()),
-    }
-    let brand = actor.brand;
-    let rows = db
+    let mut stage = q
+        .lifecycle
+        .as_deref()
+        .map(|l| Lifecycle::parse("lifecycle", l))
+        .transpose()?;
+    let segment = q.segment;
+    let actor = *actor;
+    let (rows, t) = db
         .read(move |tx| {
-            Box::pin(async move { Ok(customers::list(tx, brand, &filter, after, size).await?) })
+            Box::pin(async move {
+                if let Some(id) = segment {
+                    // The segment's conditions, under the ones the query names itself.
+                    let s = segments::get(tx, actor.brand, id)
+                        .await?
+                        .ok_or_else(|| AppError::invalid("segment", Reason::NotOneOf("segment")))?;
+                    filter.tier = filter.tier.or(s.filter.tier);
+                    filter.channel = filter.channel.or(s.filter.channel);
+                    filter.tag = filter.tag.or(s.filter.tag);
+                    filter.store = filter.store.or(s.filter.store_id);
+                    stage = stage.or(s.filter.lifecycle);
+                }
+                match actor.list_filter() {
+                    ScopeFilter::Brand => {}
+                    ScopeFilter::Region(r) => filter.region = Some(r),
+                    ScopeFilter::Store(s) if filter.store.is_none_or(|asked| asked == s) => {
+                        filter.store = Some(s)
+                    }
+                    ScopeFilter::Store(_) => return Ok(((Vec::new(), Some(0)), None)),
+                }
+                let t = segments::thresholds(tx, actor.brand).await?;
+                filter.lifecycle = stage.map(|st| stage_filter(st, &t, now));
+                Ok((
+                    customers::list(tx, actor.brand, &filter, after, size).await?,
+                    Some(t),
+                ))
+            })
         })
         .await?;
+    let Some(t) = t else {
+        return Ok(Page::empty());
+    };
     let mut page = Page::from_rows(rows, size, after.0 == 0, |c| c.id.get());
     for c in &mut page.items {
-        staged(c, now);
+        staged(c, &t, now);
     }
     Ok(page)
 }
@@ -320,28 +347,26 @@ pub async fn list(
 #[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
 pub async fn get(db: &Db, actor: &Actor, id: CustomerId) -> Result<Customer, AppError> {
     let actor = *actor;
-    let mut c = db
-        .read(move |tx| Box::pin(async move { Ok(visible(tx, &actor, id).await?.0) }))
+    let (mut c, t) = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let c = visible(tx, &actor, id).await?.0;
+                Ok((c, segments::thresholds(tx, actor.brand).await?))
+            })
+        })
         .await?;
-    staged(&mut c, now_ms());
+    staged(&mut c, &t, now_ms());
     Ok(c)
 }
 
-/// The lifecycle thresholds of the brand (per-brand settings come with segments; every
-/// brand has the defaults for now).
-fn thresholds() -> LifecycleThresholds {
-    LifecycleThresholds::default()
-}
-
-/// Sets the customer's lifecycle stage as of `now`.
-fn staged(c: &mut Customer, now: i64) {
-    c.lifecycle = thresholds().stage(c.created_at, c.last_active_at, now);
+/// Sets the customer's lifecycle stage as of `now`, by the brand's thresholds.
+fn staged(c: &mut Customer, t: &LifecycleThresholds, now: i64) {
+    c.lifecycle = t.stage(c.created_at, c.last_active_at, now);
 }
 
 /// A stage as the cut-off times the list query compares with.
-fn stage_filter(stage: Lifecycle, now: i64) -> StageFilter {
+fn stage_filter(stage: Lifecycle, t: &LifecycleThresholds, now: i64) -> StageFilter {
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-    let t = thresholds();
     StageFilter {
         stage,
         new_since: now - t.new_days * DAY_MS,
@@ -413,6 +438,7 @@ pub async fn update(
                     }
                     None => {}
                 }
+                let before_consent = c.consent.given;
                 // Saying the same again keeps the time and source of the first answer.
                 if let (Some(given), Some(source)) = (patch.consent, consent_source)
                     && (given != c.consent.given || c.consent.at.is_none())
@@ -423,9 +449,14 @@ pub async fn update(
                         source: Some(source),
                     };
                 }
+                let withdrawn = patch.consent == Some(false) && before_consent;
                 let mut saved = customers::update(tx, actor.brand, &c, now).await?;
+                if withdrawn {
+                    crate::storage::links::cancel_queued(tx, actor.brand, id).await?;
+                }
                 saved.last_active_at = c.last_active_at;
-                staged(&mut saved, now);
+                let t = segments::thresholds(tx, actor.brand).await?;
+                staged(&mut saved, &t, now);
                 Ok(saved)
             })
         })
@@ -552,7 +583,8 @@ pub async fn erase(db: &Db, actor: &Actor, id: CustomerId) -> Result<Customer, A
             customers::erase(tx, actor.brand, id, now_ms()).await?;
             log(tx, &actor, AuditAction::CustomerErased, &customer, region).await?;
             let mut c = visible(tx, &actor, id).await?.0;
-            staged(&mut c, now_ms());
+            let t = segments::thresholds(tx, actor.brand).await?;
+            staged(&mut c, &t, now_ms());
             Ok(c)
         })
     })

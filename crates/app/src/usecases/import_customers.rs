@@ -3,6 +3,8 @@
 //! import of the same file adds nobody). A line may put the customer in a community.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use shequn_domain::customer::parse_tag;
@@ -147,17 +149,35 @@ fn reason(e: shequn_domain::DomainError) -> String {
 /// Imports (or, `dry_run`, only checks) the lines for the brand `slug`. Any bad line —
 /// a value, an unknown inviter or community, an external id twice in the file — refuses
 /// the whole file with every bad line listed.
-#[tracing::instrument(skip(db, lines), fields(brand = slug, lines = lines.len(), dry_run))]
 pub async fn customers(
     db: &Db,
     slug: &str,
     lines: Vec<CustomerLine>,
     dry_run: bool,
 ) -> Result<CustomerImportReport, ImportError> {
+    customers_with_progress(db, slug, lines, dry_run, Arc::new(AtomicU64::new(0))).await
+}
+
+/// [`customers`], counting its work in `progress` for a caller that shows it (the CLI's
+/// progress bar polls it). The counter goes up by one for every line checked, then by one
+/// for every customer written (inserted or updated): a real import of `n` lines ends at
+/// `2 × n`; a dry run, or a file refused for its bad lines, stops at `n`.
+#[tracing::instrument(
+    skip(db, lines, progress),
+    fields(brand = slug, lines = lines.len(), dry_run)
+)]
+pub async fn customers_with_progress(
+    db: &Db,
+    slug: &str,
+    lines: Vec<CustomerLine>,
+    dry_run: bool,
+    progress: Arc<AtomicU64>,
+) -> Result<CustomerImportReport, ImportError> {
     let mut errors = Vec::new();
     let mut parsed = Vec::with_capacity(lines.len());
     let mut seen: HashMap<String, u64> = HashMap::with_capacity(lines.len());
     for l in &lines {
+        progress.fetch_add(1, Ordering::Relaxed);
         if let Some(p) = parse_line(l, &mut errors) {
             if let Some(first) = seen.insert(p.external_id.clone(), l.line) {
                 errors.push(LineError {
@@ -225,7 +245,7 @@ pub async fn customers(
         return Ok(report);
     }
     let joined = db
-        .write(move |tx| Box::pin(async move { write_all(tx, brand, parsed).await }))
+        .write(move |tx| Box::pin(async move { write_all(tx, brand, parsed, &progress).await }))
         .await?;
     Ok(CustomerImportReport { joined, ..report })
 }
@@ -282,10 +302,12 @@ async fn references(
 
 /// Writes every line: new customers inserted, known ones updated (nickname, phone, tags;
 /// their channel and tier stay as first recorded), inviters linked, communities joined.
+/// `progress` goes up by one for every customer inserted or updated.
 async fn write_all(
     tx: &mut crate::storage::db::Tx,
     brand: BrandId,
     lines: Vec<(u64, Parsed)>,
+    progress: &AtomicU64,
 ) -> Result<u64, AppError> {
     let known = references(tx, brand).await?;
     let tiers = customers::tier_map(tx, brand).await?;
@@ -336,6 +358,7 @@ async fn write_all(
                 ids.insert(p.external_id.clone(), made.id);
             }
         }
+        progress.fetch_add(1, Ordering::Relaxed);
     }
     let mut joined = 0;
     for (_, p) in &lines {

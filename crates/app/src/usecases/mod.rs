@@ -6,9 +6,11 @@ pub mod audit;
 pub mod auth;
 pub mod brands;
 pub mod communities;
+pub mod consent;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
+pub mod demo_crowd;
 pub mod housekeeping;
 pub mod import;
 pub mod import_customers;
@@ -16,10 +18,12 @@ pub mod links;
 pub mod members;
 pub mod regions;
 pub mod screening;
+pub mod segments;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
 pub mod wecom;
+pub mod workbench;
 
 use shequn_domain::{Actor, AuditAction};
 

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod ops;
 pub mod problem;
+pub mod public;
 pub mod state;
 pub mod wecom;
 
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics_text))
         .merge(wecom::router())
+        .merge(public::router())
         .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .layer(from_fn(ops::track))

@@ -2,24 +2,20 @@
 //! format: GET verifies the URL (decrypts `echostr`), POST carries an encrypted event.
 //! Every message is checked (`msg_signature`, AES-256-CBC, the corp id as receiver) before
 //! anything is read; a refused one is a 4xx that changes nothing (WeCom then retries).
-//! Also the public join page of a link, `/j/{code}`.
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use shequn_app::usecases::{links, wecom};
+use shequn_app::usecases::wecom;
 
 use super::problem::Problem;
 use super::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/wecom/{slug}/callback", get(verify).post(receive))
-        .route("/j/{code}", get(join_page))
+    Router::new().route("/wecom/{slug}/callback", get(verify).post(receive))
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,30 +84,5 @@ async fn receive(
             "success".into_response()
         }
         Err(e) => Problem::from(e).into_response(),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "join.html")]
-struct JoinPage {
-    found: Option<(String, String)>,
-}
-
-async fn join_page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let found = match links::landing(&state.db, &code).await {
-        Ok(f) => f,
-        Err(e) => return Problem::from(e).into_response(),
-    };
-    let status = if found.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
-    };
-    match (JoinPage { found }).render() {
-        Ok(html) => (status, axum::response::Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            Problem::internal().into_response()
-        }
     }
 }

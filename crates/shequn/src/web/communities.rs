@@ -1,21 +1,28 @@
 //! `/communities`: list (by store, by status), open, view with the kind history, edit,
-//! archive and restore communities (社群), and open the next group of a full one.
+//! archive and restore communities (社群), and open the next group of a full one. A
+//! community's page also has its join links (入群链接: each with its QR code, as SVG to show
+//! and PNG to download; new ones made, switched off and on there), its open removal tasks
+//! (closed with 已移出 through `/screening/tasks/{id}/done`) and how many welcomes wait to
+//! be sent.
 
 use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use shequn_app::AppError;
+use shequn_app::qr;
 use shequn_app::usecases::communities::{self, CommunityPatch, NewCommunityInput};
+use shequn_app::usecases::links::{self, LinkInput};
+use shequn_app::usecases::screening::{self, TaskQuery};
 use shequn_app::usecases::{staff, stores};
 use shequn_domain::{
-    Capacity, Community, CommunityId, CommunityStatus, Cursor, Kind, KindFamily, PageSize, Purpose,
-    Reason, Role, SearchText, StaffId, StaffMember, Store, StoreId,
+    Capacity, Channel, Community, CommunityId, CommunityStatus, Cursor, JoinLink, Kind, KindFamily,
+    PageSize, Purpose, Reason, RemovalTask, Role, SearchText, StaffId, StaffMember, Store, StoreId,
 };
 
 use super::chrome::{Chrome, failure_page, local_time, render};
@@ -30,6 +37,23 @@ pub(super) fn router() -> Router<AppState> {
         .route("/communities", get(list).post(create))
         .route("/communities/{community_id}", get(detail).post(update))
         .route("/communities/{community_id}/overflow", post(overflow))
+        .route("/communities/{community_id}/links", post(create_link))
+        .route(
+            "/communities/{community_id}/links/{link_id}/deactivate",
+            post(deactivate_link),
+        )
+        .route(
+            "/communities/{community_id}/links/{link_id}/activate",
+            post(activate_link),
+        )
+        .route(
+            "/communities/{community_id}/links/{link_id}/qr.svg",
+            get(qr_svg),
+        )
+        .route(
+            "/communities/{community_id}/links/{link_id}/qr.png",
+            get(qr_png),
+        )
 }
 
 /// The nav item of every page of this family.
@@ -114,6 +138,17 @@ fn purposes(t: &'static Text) -> Vec<Choice> {
         .map(|p| Choice {
             value: p.as_str(),
             label: t.communities.purpose_name(p.as_str()),
+        })
+        .collect()
+}
+
+/// The channels a join link can stand for, in the console's words (as on the customers).
+fn channels(t: &'static Text) -> Vec<Choice> {
+    Channel::ALL
+        .iter()
+        .map(|c| Choice {
+            value: c.as_str(),
+            label: t.customers.channel_name(c.as_str()),
         })
         .collect()
 }
@@ -469,6 +504,82 @@ struct HistoryLine {
     by: String,
 }
 
+/// A join link as the community page shows it.
+struct LinkLine {
+    id: i64,
+    label: String,
+    channel: &'static str,
+    joins: i64,
+    active: bool,
+    /// The public join page as an absolute URL: what the QR code carries.
+    url: String,
+    qr_alt: String,
+    /// The question before 停用, naming the link.
+    confirm_off: String,
+}
+
+fn link_line(t: &Text, origin: &str, l: &JoinLink) -> LinkLine {
+    LinkLine {
+        id: l.id,
+        label: l.label.clone(),
+        channel: t.customers.channel_name(l.channel.as_str()),
+        joins: l.joins,
+        active: l.active,
+        url: join_url(origin, &l.code),
+        qr_alt: t.fill(t.communities.qr_alt, &l.label, ""),
+        confirm_off: t.fill(t.communities.confirm_deactivate_link, &l.label, ""),
+    }
+}
+
+/// An open removal task of the community: 已移出, after a question naming the member.
+struct TaskLine {
+    id: i64,
+    customer_id: i64,
+    nickname: String,
+    created: String,
+    question: String,
+    /// The reader is the 群主 asked to remove them: 已移出 goes back to their own tasks.
+    mine: bool,
+}
+
+fn task_line(t: &Text, me: StaffId, task: &RemovalTask) -> TaskLine {
+    TaskLine {
+        id: task.id,
+        customer_id: task.customer_id.get(),
+        nickname: task.nickname.clone(),
+        created: local_time(task.created_at),
+        question: t.fill(
+            t.screening.confirm_mark_done,
+            &task.nickname,
+            &task.community_name,
+        ),
+        mine: task.owner_id == me,
+    }
+}
+
+/// Where this request reached the server (`http://host:port`), for the absolute join URLs
+/// that the QR codes carry (as the API builds them).
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// The public join page of a link's code.
+fn join_url(origin: &str, code: &str) -> String {
+    format!("{origin}/j/{code}")
+}
+
+/// How many removal tasks of one community the page lists.
+const MAX_TASKS: i64 = 50;
+
 #[derive(Template)]
 #[template(path = "community.html")]
 struct CommunityPage {
@@ -487,8 +598,16 @@ struct CommunityPage {
     can_edit: bool,
     /// Handing a community over to another 群主 is the managers' job.
     can_hand_over: bool,
-    /// The edit form: the community's values, or what was typed when it was refused.
+    /// The edit form and the new-link form (their inputs have other names): the
+    /// community's values, or what was typed when one was refused.
     form: FormState,
+    links: Vec<LinkLine>,
+    /// The channels of the new-link form.
+    channels: Vec<Choice>,
+    /// The open removal tasks of the community.
+    tasks: Vec<TaskLine>,
+    /// 「欢迎语待发送 N 条」
+    welcomes_queued: String,
 }
 
 impl CommunityPage {
@@ -520,6 +639,7 @@ async fn show_community(
     c: Chrome,
     status: StatusCode,
     form: FormState,
+    origin: &str,
 ) -> Response {
     let a = &console.actor;
     let loaded = async {
@@ -540,11 +660,33 @@ async fn show_community(
             Some(o) => communities::get(&state.db, a, o).await.ok(),
             None => None,
         };
-        Ok::<_, AppError>((community, store, history, staff, original))
+        let join_links = links::of_community(&state.db, a, community.id).await?;
+        let query = TaskQuery {
+            status: Some("open".to_owned()),
+            community_id: Some(id),
+            ..TaskQuery::default()
+        };
+        let size = PageSize::parse(Some(MAX_TASKS))?;
+        let tasks = screening::tasks(&state.db, a, query, Cursor::default(), size)
+            .await?
+            .items;
+        let queued = links::outbox(&state.db, a, community.id)
+            .await?
+            .iter()
+            .filter(|w| w.status == "queued")
+            .count();
+        Ok::<_, AppError>((
+            community,
+            store,
+            history,
+            staff,
+            original,
+            (join_links, tasks, queued),
+        ))
     }
     .await;
     match loaded {
-        Ok((community, store, history, staff, original)) => {
+        Ok((community, store, history, staff, original, (join_links, tasks, queued))) => {
             let t = console.lang.text();
             let mut names: HashMap<i64, String> = staff
                 .iter()
@@ -611,6 +753,13 @@ async fn show_community(
                     can_edit,
                     can_hand_over,
                     form,
+                    links: join_links.iter().map(|l| link_line(t, origin, l)).collect(),
+                    channels: channels(t),
+                    tasks: tasks.iter().map(|x| task_line(t, a.staff, x)).collect(),
+                    welcomes_queued: t
+                        .communities
+                        .welcomes_queued
+                        .replace("{count}", &queued.to_string()),
                 },
             )
         }
@@ -618,9 +767,24 @@ async fn show_community(
     }
 }
 
-async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
+async fn detail(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
     let c = Chrome::for_console(&console, NAV);
-    show_community(&state, &console, id, c, StatusCode::OK, FormState::new()).await
+    let origin = origin(&headers);
+    show_community(
+        &state,
+        &console,
+        id,
+        c,
+        StatusCode::OK,
+        FormState::new(),
+        &origin,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -639,6 +803,7 @@ async fn update(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     Form(form): Form<UpdateForm>,
 ) -> Response {
     // What the edit form sent, to show again if it is refused (archiving and restoring
@@ -688,8 +853,9 @@ async fn update(
             console.done(&to, t.fill(said, &community.name, ""))
         }
         Err(e) => {
+            let origin = origin(&headers);
             form_failed(&console, NAV, e, typed, |c, form| {
-                show_community(&state, &console, id, c, REFUSED, form)
+                show_community(&state, &console, id, c, REFUSED, form, &origin)
             })
             .await
         }
@@ -701,6 +867,7 @@ async fn overflow(
     State(state): State<AppState>,
     console: Console,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Response {
     match communities::open_overflow(&state.db, &console.actor, CommunityId(id)).await {
         Ok(made) => {
@@ -709,10 +876,188 @@ async fn overflow(
             console.done(&to, t.fill(t.communities.done_overflow, &made.name, ""))
         }
         Err(e) => {
+            let origin = origin(&headers);
             form_failed(&console, NAV, e, FormState::new(), |c, form| {
-                show_community(&state, &console, id, c, REFUSED, form)
+                show_community(&state, &console, id, c, REFUSED, form, &origin)
             })
             .await
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    channel: Option<String>,
+    #[serde(default)]
+    label: String,
+    inviter_id: Option<String>,
+}
+
+/// The inviter typed into the new-link form: None when left empty. A text that is no id is
+/// refused like the id of nobody, beside the input.
+fn inviter_of(raw: Option<&str>) -> Result<Option<i64>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("inviter_id", Reason::UnknownCustomer)),
+    }
+}
+
+/// 创建链接: a new join link of the community, back on its page with a message naming it.
+async fn create_link(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let typed = FormState::new()
+        .with("channel", form.channel.clone().unwrap_or_default())
+        .with("label", form.label.clone())
+        .with("inviter_id", form.inviter_id.clone().unwrap_or_default());
+    let made = match inviter_of(form.inviter_id.as_deref()) {
+        Ok(inviter_id) => {
+            let input = LinkInput {
+                channel: form.channel.unwrap_or_default(),
+                inviter_id,
+                label: form.label,
+            };
+            links::create(&state.db, &console.actor, CommunityId(id), input).await
+        }
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(link) => {
+            let t = console.lang.text();
+            let to = format!("/communities/{id}");
+            console.done(
+                &to,
+                t.fill(t.communities.done_link_created, &link.label, ""),
+            )
+        }
+        Err(e) => {
+            let origin = origin(&headers);
+            form_failed(&console, NAV, e, typed, |c, form| {
+                show_community(&state, &console, id, c, REFUSED, form, &origin)
+            })
+            .await
+        }
+    }
+}
+
+/// A link of the community `id` that the reader may see; a link of another community is
+/// not found here.
+async fn link_of(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    link_id: i64,
+) -> Result<JoinLink, AppError> {
+    let link = links::get(&state.db, &console.actor, link_id).await?;
+    if link.community_id != CommunityId(id) {
+        return Err(AppError::NotFound("join link"));
+    }
+    Ok(link)
+}
+
+async fn deactivate_link(
+    State(state): State<AppState>,
+    console: Console,
+    Path((id, link_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    switch_link(&state, &console, (id, link_id), false, &headers).await
+}
+
+async fn activate_link(
+    State(state): State<AppState>,
+    console: Console,
+    Path((id, link_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    switch_link(&state, &console, (id, link_id), true, &headers).await
+}
+
+/// 停用 / 启用 a join link: back on the community's page, with a message naming the link.
+async fn switch_link(
+    state: &AppState,
+    console: &Console,
+    (id, link_id): (i64, i64),
+    on: bool,
+    headers: &HeaderMap,
+) -> Response {
+    let switched = match link_of(state, console, id, link_id).await {
+        Ok(_) => links::set_active(&state.db, &console.actor, link_id, on).await,
+        Err(e) => Err(e),
+    };
+    match switched {
+        Ok(link) => {
+            let t = console.lang.text();
+            let said = if on {
+                t.communities.done_link_activated
+            } else {
+                t.communities.done_link_deactivated
+            };
+            let to = format!("/communities/{id}");
+            console.done(&to, t.fill(said, &link.label, ""))
+        }
+        Err(e) => {
+            let origin = origin(headers);
+            form_failed(console, NAV, e, FormState::new(), |c, form| {
+                show_community(state, console, id, c, REFUSED, form, &origin)
+            })
+            .await
+        }
+    }
+}
+
+/// A QR code image: the browser may keep it for the signed-in reader (`private`), unlike
+/// the pages.
+fn image(content_type: &'static str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The link's QR code as SVG, shown on the community's page.
+async fn qr_svg(
+    State(state): State<AppState>,
+    console: Console,
+    Path((id, link_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let made = match link_of(&state, &console, id, link_id).await {
+        Ok(link) => qr::svg(&join_url(&origin(&headers), &link.code)),
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(svg) => image("image/svg+xml", svg),
+        Err(e) => failure_page(&console, e),
+    }
+}
+
+/// The link's QR code as PNG, to download for chat apps and print shops.
+async fn qr_png(
+    State(state): State<AppState>,
+    console: Console,
+    Path((id, link_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let made = match link_of(&state, &console, id, link_id).await {
+        Ok(link) => qr::png(&join_url(&origin(&headers), &link.code)),
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(png) => image("image/png", png),
+        Err(e) => failure_page(&console, e),
     }
 }

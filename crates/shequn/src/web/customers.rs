@@ -20,8 +20,8 @@ use shequn_app::usecases::members::{self, MemberQuery};
 use shequn_app::usecases::{communities, staff, stores};
 use shequn_domain::customer::parse_tag;
 use shequn_domain::{
-    Channel, Cursor, Customer, CustomerId, PageSize, Phone, Reason, Role, SearchText, Store,
-    StoreId, Tier,
+    Channel, Cursor, Customer, CustomerId, Lifecycle, PageSize, Phone, Reason, Role, SearchText,
+    Store, StoreId, Tier,
 };
 
 use super::chrome::{Chrome, failure_page, local_time, render};
@@ -129,6 +129,16 @@ struct CustomersPage {
     store_filter: i64,
     /// "" or a tier's stored form.
     tier_filter: &'static str,
+    stages: Vec<Choice>,
+    /// "" or a stage's stored form.
+    stage_filter: &'static str,
+    /// The brand's segments: (id, name).
+    segments: Vec<(i64, String)>,
+    segment_filter: i64,
+    /// A guide's own customers (links from the workbench); kept by the filter form.
+    guide_filter: Option<i64>,
+    /// Brand admins import customers from a file.
+    can_import: bool,
     /// "" or a channel's stored form.
     channel_filter: &'static str,
     tag: String,
@@ -178,6 +188,9 @@ impl CustomersPage {
 struct ListParams {
     store_id: Option<String>,
     tier: Option<String>,
+    lifecycle: Option<String>,
+    segment: Option<String>,
+    guide_id: Option<String>,
     channel: Option<String>,
     tag: Option<String>,
     q: Option<String>,
@@ -188,6 +201,9 @@ struct ListParams {
 #[derive(Default)]
 struct Filters {
     tier: Option<Tier>,
+    stage: Option<Lifecycle>,
+    segment: Option<i64>,
+    guide: Option<i64>,
     channel: Option<Channel>,
     /// As typed; applied when it is a tag.
     tag: String,
@@ -199,6 +215,12 @@ impl Filters {
     fn of(p: &ListParams) -> Filters {
         Filters {
             tier: p.tier.as_deref().and_then(|t| Tier::parse("tier", t).ok()),
+            stage: p
+                .lifecycle
+                .as_deref()
+                .and_then(|l| Lifecycle::parse("lifecycle", l).ok()),
+            segment: opt_id(p.segment.as_deref()),
+            guide: opt_id(p.guide_id.as_deref()),
             channel: p
                 .channel
                 .as_deref()
@@ -216,6 +238,15 @@ impl Filters {
         }
         if let Some(c) = self.channel {
             f.push(("channel", c.as_str().to_owned()));
+        }
+        if let Some(s) = self.stage {
+            f.push(("lifecycle", s.as_str().to_owned()));
+        }
+        if let Some(s) = self.segment {
+            f.push(("segment", s.to_string()));
+        }
+        if let Some(g) = self.guide {
+            f.push(("guide_id", g.to_string()));
         }
         if !self.tag.is_empty() {
             f.push(("tag", self.tag.clone()));
@@ -245,13 +276,14 @@ async fn show(
     let phone_error = (!phone_ok).then_some(t.customers.phone_search_whole);
     let query = customers::ListQuery {
         store: view.id.map(StoreId),
-        guide: None,
+        guide: filters.guide.map(shequn_domain::StaffId),
         tier: filters.tier.map(|x| x.as_str().to_owned()),
         channel: filters.channel.map(|x| x.as_str().to_owned()),
         tag,
         search,
         phone: (!filters.phone.is_empty()).then(|| filters.phone.clone()),
-        lifecycle: None,
+        lifecycle: filters.stage.map(|s| s.as_str().to_owned()),
+        segment: filters.segment,
     };
     let size = PageSize::default();
     let loaded = async {
@@ -265,16 +297,17 @@ async fn show(
         )
         .await?
         .items;
+        let segments = shequn_app::usecases::segments::names(&state.db, &console.actor).await?;
         let page = if phone_ok {
             customers::list(&state.db, &console.actor, query, view.paging.cursor(), size).await?
         } else {
             Page::empty()
         };
-        Ok::<_, AppError>((stores, page))
+        Ok::<_, AppError>((stores, segments, page))
     }
     .await;
     match loaded {
-        Ok((stores, page)) => {
+        Ok((stores, segments, page)) => {
             let choose_store = console.actor.role != Role::ShopGuide;
             let open: Vec<&Store> = stores.iter().filter(|s| s.active).collect();
             let can_create = !open.is_empty();
@@ -297,6 +330,18 @@ async fn show(
                     tiers: tier_choices(t),
                     store_filter: view.id.unwrap_or(0),
                     tier_filter: filters.tier.map_or("", Tier::as_str),
+                    stages: Lifecycle::ALL
+                        .iter()
+                        .map(|x| Choice {
+                            value: x.as_str(),
+                            label: t.customers.stage_name(x.as_str()),
+                        })
+                        .collect(),
+                    stage_filter: filters.stage.map_or("", Lifecycle::as_str),
+                    segments,
+                    segment_filter: filters.segment.unwrap_or(0),
+                    guide_filter: filters.guide,
+                    can_import: console.actor.role == Role::BrandAdmin,
                     channel_filter: filters.channel.map_or("", Channel::as_str),
                     tag: filters.tag,
                     q: view.q.to_owned(),

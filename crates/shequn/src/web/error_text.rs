@@ -128,6 +128,7 @@ fn subject_name(lang: Lang, s: Subject) -> &'static str {
         (Lang::Zh, Subject::Community) => "社群",
         (Lang::Zh, Subject::Customer) => "顾客",
         (Lang::Zh, Subject::ScreeningRule) => "筛选规则",
+        (Lang::Zh, Subject::Segment) => "人群分层",
         (Lang::En, Subject::Brand) => "brand",
         (Lang::En, Subject::Region) => "region",
         (Lang::En, Subject::Store) => "store",
@@ -135,6 +136,7 @@ fn subject_name(lang: Lang, s: Subject) -> &'static str {
         (Lang::En, Subject::Community) => "community",
         (Lang::En, Subject::Customer) => "customer",
         (Lang::En, Subject::ScreeningRule) => "screening rule",
+        (Lang::En, Subject::Segment) => "segment",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod communities;
 pub mod customers;
 pub mod errors;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod nav;
 pub mod regions;
@@ -84,6 +85,7 @@ pub struct Text {
     pub staff: staff::Staff,
     pub communities: communities::Communities,
     pub customers: customers::Customers,
+    pub import: import::Import,
     pub screening: screening::Screening,
     pub tokens: tokens::Tokens,
     pub audit: audit::Audit,
@@ -101,6 +103,7 @@ pub static ZH: Text = Text {
     staff: staff::ZH,
     communities: communities::ZH,
     customers: customers::ZH,
+    import: import::ZH,
     screening: screening::ZH,
     tokens: tokens::ZH,
     audit: audit::ZH,
@@ -118,6 +121,7 @@ pub static EN: Text = Text {
     staff: staff::EN,
     communities: communities::EN,
     customers: customers::EN,
+    import: import::EN,
     screening: screening::EN,
     tokens: tokens::EN,
     audit: audit::EN,

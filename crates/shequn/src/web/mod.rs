@@ -7,7 +7,8 @@
 //! its paging), [`form::FormState`], `ui::input` and [`form::form_failed`] (a form with
 //! its errors beside the inputs), [`Console::done`] (post/redirect/get with a message
 //! naming what was done), and its texts as one area of [`i18n::Text`]. The layers below
-//! check CSRF for every state-changing request and mark every page `no-store`.
+//! check CSRF for every state-changing request (but the customer import's file upload,
+//! which checks its form's token itself) and mark every page `no-store`.
 
 mod account;
 mod audit;
@@ -15,6 +16,7 @@ pub mod audit_text;
 mod chrome;
 mod communities;
 mod csrf;
+mod customer_import;
 mod customers;
 pub mod error_text;
 mod form;
@@ -57,6 +59,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/lang/{code}", get(chrome::switch_language))
         // Innermost first: the CSRF check runs after the same-origin check.
         .layer(from_fn_with_state(state.clone(), csrf::require_token))
+        // A file upload (multipart, up to 20 MiB) is no body for the CSRF layer: the page
+        // checks its form's token itself. The same-origin check and page headers apply.
+        .merge(customer_import::router())
         .layer(from_fn(same_origin_forms))
         .layer(from_fn_with_state(state, page_headers))
         // The style sheet may be cached: it is not a page.
@@ -98,15 +103,18 @@ async fn same_origin_forms(req: Request, next: Next) -> Response {
 }
 
 /// What every console response carries: `Cache-Control: no-store`, so the browser keeps
-/// no copy of a page (Back after signing out shows nothing); and, once a GET page has
-/// shown the done-message of a change, the cookie that carried it is cleared.
+/// no copy of a page (Back after signing out shows nothing), unless the handler said how
+/// its answer may be kept (a join link's QR code image: `private`); and, once a GET page
+/// has shown the done-message of a change, the cookie that carried it is cleared.
 async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let shows_flash =
         req.method() == Method::GET && cookie(req.headers(), session::FLASH_COOKIE).is_some();
     let secure = session::cookies_secure(&state, req.headers());
     let mut res = next.run(req).await;
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if shows_flash
         && !res.status().is_redirection()
         && let Ok(clear) = HeaderValue::from_str(&session::clear_flash_cookie(secure))

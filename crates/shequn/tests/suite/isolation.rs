@@ -63,6 +63,8 @@ enum Case {
     JoinViaLink,
     /// Welcome texts and WeCom settings set by another brand are its own.
     BrandSettings,
+    /// Segments: another brand neither sees nor touches demo's, nor counts its customers.
+    Segments,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -145,7 +147,8 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ),
         ("post", "/api/v1/customers/{customer_id}/export") => Foreign(Customer, None),
         ("post", "/api/v1/customers/{customer_id}/erase")
-        | ("post", "/api/v1/customers/{customer_id}/phone") => Foreign(Customer, None),
+        | ("post", "/api/v1/customers/{customer_id}/phone")
+        | ("post", "/api/v1/customers/{customer_id}/unsubscribe-link") => Foreign(Customer, None),
         ("get" | "put", "/api/v1/intent-tiers") => TierMap,
         ("post", "/api/v1/activity") => Activity,
 
@@ -183,7 +186,10 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ("post", "/api/v1/joins") => JoinViaLink,
         ("get", "/api/v1/welcome-texts")
         | ("put", "/api/v1/welcome-texts/{tier}")
-        | ("get" | "put", "/api/v1/wecom") => BrandSettings,
+        | ("get" | "put", "/api/v1/wecom")
+        | ("get" | "put", "/api/v1/lifecycle-thresholds") => BrandSettings,
+        ("get" | "post", "/api/v1/segments") => Segments,
+        ("get" | "put" | "delete", "/api/v1/segments/{segment_id}") => Segments,
 
         _ => return None,
     })
@@ -509,6 +515,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Screening => screening(&app, &world, &other).await,
             Case::JoinViaLink => join_via_link(&app, &world, &other).await,
             Case::BrandSettings => brand_settings(&app, &world, &other).await,
+            Case::Segments => segments(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -1153,4 +1160,66 @@ async fn brand_settings(app: &TestApp, w: &World, other: &Other) {
     );
     let guide_view = app.get(&other.guide, "/api/v1/wecom").await.expect(200);
     assert!(!guide_view.to_string().contains("demo"), "{guide_view}");
+}
+
+/// Demo's segment is invisible to another brand (404 like a missing one, unchanged), and
+/// a segment of its own with demo's conditions counts none of demo's customers.
+async fn segments(app: &TestApp, w: &World, other: &Other) {
+    let admin = &w.demo.admin;
+    let mine = app.get(admin, "/api/v1/segments").await.expect(200);
+    let demo_segment = match mine.as_array().and_then(|a| a.first()) {
+        Some(s) => id(s),
+        None => id(&app
+            .post(
+                admin,
+                "/api/v1/segments",
+                json!({ "name": "弱意向", "filter": { "tier": "weak" } }),
+            )
+            .await
+            .expect(201)),
+    };
+    let before = app
+        .get(admin, &format!("/api/v1/segments/{demo_segment}"))
+        .await
+        .expect(200);
+    let path = format!("/api/v1/segments/{demo_segment}");
+    let absent = format!("/api/v1/segments/{NO_SUCH_ID}");
+    let body = json!({ "name": "hijacked", "filter": { "tier": "strong" } });
+    for token in other.both() {
+        for (m, b) in [
+            (Method::GET, None),
+            (Method::PUT, Some(&body)),
+            (Method::DELETE, None),
+        ] {
+            let theirs = app.call(m.clone(), &path, token, b).await;
+            let none = app.call(m.clone(), &absent, &other.admin, b).await;
+            theirs.assert_problem(404, "not_found");
+            assert_eq!(theirs.body, none.body);
+        }
+        let listed = app.get(token, "/api/v1/segments").await.expect(200);
+        assert!(
+            !listed
+                .to_string()
+                .contains(&format!("\"id\":{demo_segment},")),
+            "{listed}"
+        );
+        app.get(token, &format!("/api/v1/customers?segment={demo_segment}"))
+            .await
+            .assert_field("segment");
+    }
+    let theirs = app
+        .post(
+            &other.admin,
+            "/api/v1/segments",
+            json!({ "name": format!("弱意向{}", other.admin.len()), "filter": { "tier": "weak" } }),
+        )
+        .await;
+    if theirs.status == 201 {
+        let demo_weak = app
+            .list_all(admin, "/api/v1/customers?tier=weak")
+            .await
+            .len() as i64;
+        assert!(theirs.body["count"].as_i64().unwrap_or(0) < demo_weak.max(1));
+    }
+    assert_eq!(app.get(admin, &path).await.expect(200), before);
 }

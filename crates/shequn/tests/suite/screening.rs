@@ -547,3 +547,66 @@ async fn behaviour_counts_come_from_links_posted_and_joins_in_a_day(app: TestApp
     }
     assert_eq!(flagged, [0, 0, 1]);
 }
+
+/// The demo at working size (what `shequn serve --demo` seeds): a dry run of each preset
+/// shows how many current members it would catch and why. SQLite only: the crowd is
+/// 20,000 customers.
+#[tokio::test]
+async fn each_preset_dry_runs_over_the_full_demo_with_counts_and_reasons() {
+    let app = spawn_app(shequn_app::Engine::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let crowd = shequn_app::usecases::demo_crowd::seed(&app.db)
+        .await
+        .expect("the crowd seeds")
+        .expect("the demo had no crowd yet");
+    assert_eq!(crowd.communities, 36);
+    assert!(
+        crowd.customers >= 20_000 && crowd.events > 50_000,
+        "{crowd:?}"
+    );
+    assert_eq!(
+        shequn_app::usecases::demo_crowd::seed(&app.db)
+            .await
+            .expect("a second run"),
+        None,
+        "seeded once"
+    );
+    let admin = app.login(ADMIN).await;
+    let rules = app.get(&admin, RULES).await.expect(200);
+    let presets: Vec<&Value> = rules
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["preset"].is_string())
+        .collect();
+    assert_eq!(presets.len(), 4);
+    for p in presets {
+        let run = app
+            .post_empty(&admin, &format!("{RULES}/{}/dry-run", id(p)))
+            .await
+            .expect(200);
+        let matched = run["matched"].as_i64().expect("a count");
+        assert!(matched > 0, "{} caught nobody: {run}", p["name"]);
+        assert!(
+            matched < 2_000,
+            "{} catches ordinary customers too: {matched}",
+            p["name"]
+        );
+        assert!(run["checked"].as_i64().expect("a count") > 15_000);
+        assert!(run["sample"][0]["evidence"][1]["explanation"].is_string());
+    }
+    // Lifecycle stages all show up over 90 days.
+    for stage in ["new", "active", "silent", "churned"] {
+        let n = app
+            .get(
+                &admin,
+                &format!("/api/v1/customers?lifecycle={stage}&limit=1"),
+            )
+            .await
+            .expect(200)["total"]
+            .as_i64()
+            .unwrap_or(0);
+        assert!(n > 100, "{stage}: {n}");
+    }
+}

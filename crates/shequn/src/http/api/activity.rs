@@ -40,6 +40,9 @@ pub struct EventIn {
     /// A `message` that carried a link (screening rules can count these).
     #[serde(default)]
     pub has_link: bool,
+    /// A `message`'s text, optional: read for the unsubscribe keyword (退订, TD, T,
+    /// 取消订阅, unsubscribe), which withdraws the customer's consent; never stored.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,6 +84,7 @@ async fn ingest(
             customer_id: e.customer_id,
             at: (at.unix_timestamp_nanos() / 1_000_000) as i64,
             has_link: e.has_link,
+            text: e.text,
         });
     }
     let report = activity::ingest(&state.db, &caller.actor, batch).await?;

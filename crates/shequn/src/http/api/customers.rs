@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_customer))
         .routes(routes!(erase_customer))
         .routes(routes!(reveal_phone))
+        .routes(routes!(unsubscribe_link))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -177,6 +178,7 @@ async fn list_customers(
         tag: q.str("tag").map(str::to_owned),
         search: SearchText::parse("q", q.str("q"))?,
         phone: q.str("phone").map(str::to_owned),
+        segment: q.id("segment")?,
     };
     let page = customers::list(&state.db, &caller.actor, query, cursor, size).await?;
     Ok(Json(PageOf::map(page, CustomerOut::from)))
@@ -387,6 +389,28 @@ async fn reveal_phone(
     Ok(Json(PhoneOut {
         phone: phone.as_ref().map(|p| p.full().to_owned()),
     }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnsubscribeLinkOut {
+    /// The path of the customer's unsubscribe page (`/u/{code}`); prefix the public origin.
+    pub path: String,
+}
+
+/// The customer's unsubscribe link, to put in messages: opening it and confirming
+/// withdraws their consent to marketing messages. Made on first request, then stable.
+#[utoipa::path(post, path = "/api/v1/customers/{customer_id}/unsubscribe-link", tag = "customers", security(("bearer" = [])),
+    params(("customer_id" = i64, Path)),
+    responses((status = 200, body = UnsubscribeLinkOut), (status = 404, body = ProblemBody)))]
+async fn unsubscribe_link(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<UnsubscribeLinkOut>, ApiError> {
+    let path =
+        shequn_app::usecases::consent::unsubscribe_path(&state.db, &caller.actor, CustomerId(id))
+            .await?;
+    Ok(Json(UnsubscribeLinkOut { path }))
 }
 
 /// Erase a customer's personal data on request (brand admins): name, phone, avatar flag,

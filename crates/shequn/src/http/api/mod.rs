@@ -10,6 +10,7 @@ pub mod links;
 pub mod members;
 pub mod regions;
 pub mod screening;
+pub mod segments;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
@@ -84,6 +85,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(screening::router())
         .merge(links::router())
         .merge(wecom::router())
+        .merge(segments::router())
 }
 
 /// Routes open to anonymous callers.

@@ -32,6 +32,14 @@ pub struct Customers {
     pub tier_strong: &'static str,
     pub tier_intent: &'static str,
     pub tier_weak: &'static str,
+    /// The lifecycle stage, as a column and a filter.
+    pub stage: &'static str,
+    pub all_stages: &'static str,
+    pub stage_new: &'static str,
+    pub stage_active: &'static str,
+    pub stage_silent: &'static str,
+    pub stage_churned: &'static str,
+    pub all_segments: &'static str,
     /// Beside a tier that staff set by hand.
     pub manual: &'static str,
     /// Beside a tier that follows the channel.
@@ -77,6 +85,7 @@ pub struct Customers {
     pub source_demo: &'static str,
     pub source_join_form: &'static str,
     pub source_unsubscribe_keyword: &'static str,
+    pub source_unsubscribe_link: &'static str,
     pub updated: &'static str,
     /// The communities the customer is or was in.
     pub communities: &'static str,
@@ -133,6 +142,16 @@ impl Customers {
         }
     }
 
+    /// A lifecycle stage's word, from its stored form (`Lifecycle::as_str`).
+    pub fn stage_name(&self, stage: &str) -> &'static str {
+        match stage {
+            "new" => self.stage_new,
+            "active" => self.stage_active,
+            "silent" => self.stage_silent,
+            _ => self.stage_churned,
+        }
+    }
+
     /// Where consent came from, for the sources the console knows; others show their code.
     pub fn source_name(&self, source: &str) -> Option<&'static str> {
         match source {
@@ -142,6 +161,7 @@ impl Customers {
             "demo" => Some(self.source_demo),
             "join_form" => Some(self.source_join_form),
             "unsubscribe_keyword" => Some(self.source_unsubscribe_keyword),
+            "unsubscribe_link" => Some(self.source_unsubscribe_link),
             _ => None,
         }
     }
@@ -201,6 +221,13 @@ pub const ZH: Customers = Customers {
     tier_strong: "强意向",
     tier_intent: "意向",
     tier_weak: "弱意向",
+    stage: "阶段",
+    all_stages: "全部阶段",
+    stage_new: "新客",
+    stage_active: "活跃",
+    stage_silent: "沉默",
+    stage_churned: "流失",
+    all_segments: "全部人群",
     manual: "手动",
     by_channel: "按渠道",
     tier_reason: "调整原因",
@@ -238,6 +265,7 @@ pub const ZH: Customers = Customers {
     source_demo: "演示数据",
     source_join_form: "入群表单",
     source_unsubscribe_keyword: "回复退订",
+    source_unsubscribe_link: "退订链接",
     updated: "更新时间",
     communities: "所在社群",
     communities_hint: "该顾客门店的社群中，TA 加入过的群（含已退出的）。",
@@ -294,6 +322,13 @@ pub const EN: Customers = Customers {
     tier_strong: "Strong",
     tier_intent: "Interested",
     tier_weak: "Weak",
+    stage: "Stage",
+    all_stages: "All stages",
+    stage_new: "New",
+    stage_active: "Active",
+    stage_silent: "Silent",
+    stage_churned: "Churned",
+    all_segments: "All segments",
     manual: "by hand",
     by_channel: "by channel",
     tier_reason: "Reason",
@@ -331,6 +366,7 @@ pub const EN: Customers = Customers {
     source_demo: "Demo data",
     source_join_form: "Join form",
     source_unsubscribe_keyword: "Unsubscribe reply",
+    source_unsubscribe_link: "Unsubscribe link",
     updated: "Updated",
     communities: "Communities",
     communities_hint: "The communities of the customer's store they are or were in.",
