@@ -1,10 +1,11 @@
 //! SQL for community members: stints of customers in communities.
 
 use shequn_domain::{
-    BrandId, CommunityId, CommunityMember, Cursor, CustomerId, JoinSource, MemberRole, Membership,
-    PageSize, Phone, SearchText, Tier,
+    BrandId, Channel, CommunityId, CommunityMember, Cursor, CustomerId, JoinSource, MemberRole,
+    Membership, PageSize, Phone, SearchText, Tier,
 };
 
+use super::customers::StageFilter;
 use super::db::Tx;
 use super::sql::{Row, StoreError, decoded, take_total};
 
@@ -148,6 +149,10 @@ pub struct MemberFilter {
     pub search: Option<SearchText>,
     /// Also those who left.
     pub with_past: bool,
+    pub channel: Option<Channel>,
+    pub tag: Option<String>,
+    /// The customers' lifecycle stage, as cut-off times.
+    pub lifecycle: Option<StageFilter>,
 }
 
 /// Members of a community after `after` (stint id order), and how many match in all.
@@ -162,13 +167,24 @@ pub async fn list(
     let sql = format!(
         "SELECT * FROM (
            SELECT {COLUMNS}, nickname, tier, phone, COUNT(*) OVER () AS listed FROM (
-             SELECT m.*, c.nickname, c.tier, c.phone FROM community_members m
+             SELECT m.*, c.nickname, c.tier, c.phone, c.channel, c.created_at AS arrived_at,
+                    (SELECT MAX(a.at) FROM activity_events a
+                     WHERE a.brand_id = c.brand_id AND a.customer_id = c.id) AS last_active_at
+             FROM community_members m
              JOIN customers c ON c.brand_id = m.brand_id AND c.id = m.customer_id
            ) AS m
            WHERE brand_id = $1 AND community_id = $2
              AND ($4 IS NULL OR role = $4) AND ($5 IS NULL OR tier = $5)
              AND ($6 IS NULL OR LOWER(nickname) LIKE LOWER($6) ESCAPE '\\')
              AND ($7 OR left_at IS NULL)
+             AND ($9 IS NULL OR channel = $9)
+             AND ($10 IS NULL OR EXISTS (SELECT 1 FROM customer_tags t
+                  WHERE t.brand_id = m.brand_id AND t.customer_id = m.customer_id AND t.tag = $10))
+             AND ($11 IS NULL OR $11 = CASE
+                   WHEN arrived_at >= $12 THEN 'new'
+                   WHEN COALESCE(last_active_at, arrived_at) >= $13 THEN 'active'
+                   WHEN COALESCE(last_active_at, arrived_at) >= $14 THEN 'silent'
+                   ELSE 'churned' END)
          ) AS matching WHERE id > $3 ORDER BY id LIMIT $8"
     );
     let pattern = f.search.as_ref().map(SearchText::like_pattern);
@@ -183,7 +199,13 @@ pub async fn list(
                 f.tier.map(Tier::as_str),
                 pattern.as_deref(),
                 f.with_past,
-                i64::from(limit.get())
+                i64::from(limit.get()),
+                f.channel.map(Channel::as_str),
+                f.tag.as_deref(),
+                f.lifecycle.map(|l| l.stage.as_str()),
+                f.lifecycle.map(|l| l.new_since),
+                f.lifecycle.map(|l| l.active_since),
+                f.lifecycle.map(|l| l.silent_since)
             ],
         )
         .await?;

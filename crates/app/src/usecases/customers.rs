@@ -365,7 +365,7 @@ fn staged(c: &mut Customer, t: &LifecycleThresholds, now: i64) {
 }
 
 /// A stage as the cut-off times the list query compares with.
-fn stage_filter(stage: Lifecycle, t: &LifecycleThresholds, now: i64) -> StageFilter {
+pub(crate) fn stage_filter(stage: Lifecycle, t: &LifecycleThresholds, now: i64) -> StageFilter {
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     StageFilter {
         stage,

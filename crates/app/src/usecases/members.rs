@@ -256,6 +256,12 @@ pub struct MemberQuery {
     pub tier: Option<String>,
     pub search: Option<SearchText>,
     pub with_past: bool,
+    pub channel: Option<String>,
+    pub tag: Option<String>,
+    /// `new`, `active`, `silent` or `churned`.
+    pub lifecycle: Option<String>,
+    /// A segment of the brand: its conditions apply under the ones named here.
+    pub segment: Option<i64>,
 }
 
 #[tracing::instrument(level = "debug", skip_all, fields(brand = %actor.brand, actor = %actor.staff, target = %community))]
@@ -280,12 +286,51 @@ pub async fn list(
             .transpose()?,
         search: q.search,
         with_past: q.with_past,
+        channel: q
+            .channel
+            .as_deref()
+            .map(|c| shequn_domain::Channel::parse("channel", c))
+            .transpose()?,
+        tag: q
+            .tag
+            .as_deref()
+            .map(|t| shequn_domain::customer::parse_tag("tag", t))
+            .transpose()?,
+        lifecycle: None,
     };
+    let mut stage = q
+        .lifecycle
+        .as_deref()
+        .map(|l| shequn_domain::Lifecycle::parse("lifecycle", l))
+        .transpose()?;
+    let segment = q.segment;
+    let now = now_ms();
     let actor = *actor;
+    let mut filter = filter;
     let rows = db
         .read(move |tx| {
             Box::pin(async move {
                 visible(tx, &actor, community).await?;
+                if let Some(id) = segment {
+                    let s = crate::storage::segments::get(tx, actor.brand, id)
+                        .await?
+                        .ok_or_else(|| AppError::invalid("segment", Reason::NotOneOf("segment")))?;
+                    filter.tier = filter.tier.or(s.filter.tier);
+                    filter.channel = filter.channel.or(s.filter.channel);
+                    filter.tag = filter.tag.or(s.filter.tag);
+                    stage = stage.or(s.filter.lifecycle);
+                    // A segment of another store holds nobody of this community.
+                    if let Some(store) = s.filter.store_id {
+                        let (c, _) = visible(tx, &actor, community).await?;
+                        if c.store_id != store {
+                            return Ok((Vec::new(), Some(0)));
+                        }
+                    }
+                }
+                if let Some(st) = stage {
+                    let t = crate::storage::segments::thresholds(tx, actor.brand).await?;
+                    filter.lifecycle = Some(crate::usecases::customers::stage_filter(st, &t, now));
+                }
                 Ok(members::list(tx, actor.brand, community, &filter, after, size).await?)
             })
         })

@@ -125,6 +125,8 @@ async fn every_data_command_documents_the_same_database_options_and_their_env_va
         &["demo"],
         &["brand", "create"],
         &["brand", "list"],
+        &["wecom", "set"],
+        &["import", "customers"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -456,4 +458,88 @@ async fn postgres_importing_customers_is_all_or_nothing_and_idempotent() {
     };
     importing_customers_is_all_or_nothing_and_idempotent(vec!["--database-url".to_owned(), url])
         .await;
+}
+
+/// `shequn wecom set` stores a brand's callback settings (checked first), which the
+/// callback endpoint then opens messages with; the token and key come from the
+/// environment so they stay out of `ps`.
+#[tokio::test]
+async fn wecom_set_configures_a_brands_callback() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+    let made = shequn(
+        &[
+            "brand",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "boss@acme.test",
+        ],
+        &db_args,
+        "a-long-enough-password\n",
+    )
+    .await;
+    assert!(made.ok, "{}", made.stderr);
+    let key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    let run = |brand: &'static str, key: &'static str| {
+        let db_args = db_args.clone();
+        async move {
+            let mut child = Command::new(BIN)
+                .args([
+                    "wecom",
+                    "set",
+                    "--brand",
+                    brand,
+                    "--corp-id",
+                    "wx5823bf96d3bd56c7",
+                ])
+                .args(&db_args)
+                .env("SHEQUN_WECOM_TOKEN", "QDG6eK")
+                .env("SHEQUN_WECOM_AES_KEY", key)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the shequn binary runs");
+            let _ = child.stdin.take();
+            let out = child.wait_with_output().await.expect("shequn finishes");
+            Run {
+                ok: out.status.success(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+    };
+    let bad = run("acme", "too-short").await;
+    assert!(
+        !bad.ok && bad.stderr.contains("encoding_aes_key"),
+        "{}",
+        bad.stderr
+    );
+    let nobody = run("nobody", key).await;
+    assert!(!nobody.ok, "{}", nobody.stdout);
+    let set = run("acme", key).await;
+    assert!(set.ok, "{}", set.stderr);
+    assert!(
+        set.stdout.contains("/wecom/acme/callback"),
+        "{}",
+        set.stdout
+    );
+    assert!(!set.stdout.contains(key) && !set.stdout.contains("QDG6eK"));
+    let db = Db::open(&DbConfig::SqliteDir(dir.path().to_owned()))
+        .await
+        .expect("open the database");
+    let (_, crypto) = shequn_app::usecases::wecom::crypto_for(&db, "acme")
+        .await
+        .expect("read the settings")
+        .expect("acme has WeCom settings");
+    // WeCom's published sample: this key and token open its sample echostr.
+    let echo = crypto.encrypt("1616140317555161061", [5u8; 16]);
+    assert_eq!(
+        crypto.decrypt(&echo).expect("round trip"),
+        "1616140317555161061"
+    );
+    db.close().await;
 }

@@ -11,6 +11,7 @@ both_engines!(
     a_full_community_sends_joiners_to_the_next_group,
     the_owner_gives_roles_with_a_reward_note,
     archived_communities_and_unseen_customers_are_refused,
+    member_lists_filter_by_channel_tag_stage_and_segment,
 );
 
 const SALES: &str = "上海南京西路店福利群";
@@ -256,4 +257,56 @@ async fn archived_communities_and_unseen_customers_are_refused(app: TestApp) {
     )
     .await
     .assert_problem(409, "community_archived");
+}
+
+async fn member_lists_filter_by_channel_tag_stage_and_segment(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sales = demo.community(SALES);
+    let total = |q: String| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            app.get(admin, &format!("{}?{q}", members_of(sales)))
+                .await
+                .expect(200)["total"]
+                .as_i64()
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(
+        total("lifecycle=new".into()).await,
+        3,
+        "the demo's members arrived today"
+    );
+    assert_eq!(total("lifecycle=churned".into()).await, 0);
+    assert_eq!(total("tag=宝妈".into()).await, 1);
+    assert_eq!(total("channel=fission_poster".into()).await, 1);
+    let weak = app
+        .post(
+            &admin,
+            "/api/v1/segments",
+            json!({ "name": "弱意向", "filter": { "tier": "weak" } }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(total(format!("segment={}", id(&weak))).await, 1);
+    let elsewhere = app
+        .post(
+            &admin,
+            "/api/v1/segments",
+            json!({ "name": "杭州弱意向", "filter": { "tier": "weak", "store_id": demo.store("HZ-001") } }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(total(format!("segment={}", id(&elsewhere))).await, 0);
+    app.get(&admin, &format!("{}?lifecycle=dormant", members_of(sales)))
+        .await
+        .assert_field("lifecycle");
+    app.get(
+        &admin,
+        &format!("{}?segment={NO_SUCH_ID}", members_of(sales)),
+    )
+    .await
+    .assert_field("segment");
 }

@@ -120,6 +120,9 @@ pub struct RoleIn {
 #[utoipa::path(get, path = "/api/v1/communities/{community_id}/members", tag = "communities", security(("bearer" = [])),
     params(("community_id" = i64, Path), ("role" = Option<String>, Query), ("tier" = Option<String>, Query),
         ("q" = Option<String>, Query, description = "Part of the nickname"), ("with_past" = Option<bool>, Query),
+        ("channel" = Option<String>, Query), ("tag" = Option<String>, Query),
+        ("lifecycle" = Option<String>, Query, description = "`new`, `active`, `silent` or `churned`"),
+        ("segment" = Option<i64>, Query, description = "A segment's id: its conditions apply"),
         ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = PageOf<MemberOut>), (status = 404, body = ProblemBody)))]
 async fn list_members(
@@ -134,6 +137,10 @@ async fn list_members(
         tier: q.str("tier").map(str::to_owned),
         search: SearchText::parse("q", q.str("q"))?,
         with_past: q.str("with_past") == Some("true"),
+        channel: q.str("channel").map(str::to_owned),
+        tag: q.str("tag").map(str::to_owned),
+        lifecycle: q.str("lifecycle").map(str::to_owned),
+        segment: q.id("segment")?,
     };
     let page = members::list(
         &state.db,
