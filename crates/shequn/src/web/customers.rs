@@ -3,12 +3,15 @@
 //! (with a reason) or back to the channel's, record consent to marketing; and
 //! `/settings/intent-tiers`, the brand's channel → tier mapping.
 //!
-//! Phones are shown masked (138****0001) everywhere: [`Phone::full`] is never rendered.
-//! The edit form's phone input starts empty and shows the masked number as its placeholder.
+//! Phones are shown masked (138****0001) everywhere: [`Phone::full`] is rendered only in
+//! the answer to 显示完整号码 (`POST /customers/{id}/phone`), once, after the use case has
+//! checked the reader and logged it. The edit form's phone input starts empty and shows
+//! the masked number as its placeholder. 生成退订链接 (`POST …/unsubscribe-link`) shows
+//! the customer's unsubscribe link the same way, so the page's GET changes nothing.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -17,7 +20,7 @@ use shequn_app::AppError;
 use shequn_app::usecases::Page;
 use shequn_app::usecases::customers::{self, CustomerPatch, NewCustomerInput, TierChange};
 use shequn_app::usecases::members::{self, MemberQuery};
-use shequn_app::usecases::{communities, staff, stores};
+use shequn_app::usecases::{communities, consent, staff, stores};
 use shequn_domain::customer::parse_tag;
 use shequn_domain::{
     Channel, Cursor, Customer, CustomerId, Lifecycle, PageSize, Phone, Reason, Role, SearchText,
@@ -37,6 +40,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/customers/{customer_id}", get(detail).post(update))
         .route("/customers/{customer_id}/tier", post(set_tier))
         .route("/customers/{customer_id}/consent", post(set_consent))
+        .route("/customers/{customer_id}/phone", post(reveal_phone))
+        .route(
+            "/customers/{customer_id}/unsubscribe-link",
+            post(unsubscribe_link),
+        )
         .route(TIERS_PATH, get(intent_tiers).post(save_intent_tiers))
 }
 
@@ -492,6 +500,20 @@ struct CustomerPage {
     tiers: Vec<Choice>,
     /// The edit and tier forms: the customer's values, or what was typed when refused.
     form: FormState,
+    /// 显示完整号码 is offered: the customer has a phone and the reader may see it whole
+    /// (not a shop guide, or their own guide).
+    can_reveal: bool,
+    /// What a POST asked to show once: the whole number, the unsubscribe link.
+    shown: Shown,
+}
+
+/// What the detail page shows only in the answer to the POST that asked for it.
+#[derive(Default)]
+struct Shown {
+    /// All 11 digits (the reveal was logged).
+    full_phone: Option<String>,
+    /// The customer's unsubscribe link, absolute.
+    unsubscribe_url: Option<String>,
 }
 
 impl CustomerPage {
@@ -564,6 +586,18 @@ async fn show_customer(
     status: StatusCode,
     form: FormState,
 ) -> Response {
+    show_customer_with(state, console, id, c, status, form, Shown::default()).await
+}
+
+async fn show_customer_with(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    c: Chrome,
+    status: StatusCode,
+    form: FormState,
+    shown: Shown,
+) -> Response {
     let a = &console.actor;
     let loaded = async {
         let customer = customers::get(&state.db, a, CustomerId(id)).await?;
@@ -608,6 +642,8 @@ async fn show_customer(
                     "tier_reason",
                     customer.tier_reason.clone().unwrap_or_default(),
                 );
+            let can_reveal = customer.phone.is_some()
+                && (a.role != Role::ShopGuide || customer.guide_id == Some(a.staff));
             render(
                 status,
                 &CustomerPage {
@@ -627,6 +663,8 @@ async fn show_customer(
                     stints,
                     tiers: tier_choices(t),
                     form,
+                    can_reveal,
+                    shown,
                     customer,
                 },
             )
@@ -638,6 +676,82 @@ async fn show_customer(
 async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
     let c = Chrome::for_console(&console, NAV);
     show_customer(&state, &console, id, c, StatusCode::OK, FormState::new()).await
+}
+
+/// 显示完整号码: the detail page again, this once with the whole number (the use case
+/// logs it); a reader who may not see it is told so above the page.
+async fn reveal_phone(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+) -> Response {
+    let mut c = Chrome::for_console(&console, NAV);
+    match customers::reveal_phone(&state.db, &console.actor, CustomerId(id)).await {
+        Ok(phone) => {
+            let shown = Shown {
+                full_phone: phone.map(|p| p.full().to_owned()),
+                ..Shown::default()
+            };
+            show_customer_with(
+                &state,
+                &console,
+                id,
+                c,
+                StatusCode::OK,
+                FormState::new(),
+                shown,
+            )
+            .await
+        }
+        Err(AppError::Forbidden(_)) => {
+            c.error = Some(console.lang.text().privacy.reveal_forbidden.to_owned());
+            show_customer(
+                &state,
+                &console,
+                id,
+                c,
+                StatusCode::FORBIDDEN,
+                FormState::new(),
+            )
+            .await
+        }
+        Err(e) => failure_page(&console, e),
+    }
+}
+
+/// 生成退订链接: the detail page again with the customer's unsubscribe link (made on first
+/// use), absolute as this request reached the server.
+async fn unsubscribe_link(
+    State(state): State<AppState>,
+    console: Console,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    match consent::unsubscribe_path(&state.db, &console.actor, CustomerId(id)).await {
+        Ok(path) => {
+            let c = Chrome::for_console(&console, NAV);
+            let shown = Shown {
+                unsubscribe_url: Some(format!("{}{path}", super::settings::origin(&headers))),
+                ..Shown::default()
+            };
+            show_customer_with(
+                &state,
+                &console,
+                id,
+                c,
+                StatusCode::OK,
+                FormState::new(),
+                shown,
+            )
+            .await
+        }
+        Err(e) => {
+            form_failed(&console, NAV, e, FormState::new(), |c, form| {
+                show_customer(&state, &console, id, c, REFUSED, form)
+            })
+            .await
+        }
+    }
 }
 
 #[derive(Deserialize)]

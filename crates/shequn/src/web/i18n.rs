@@ -14,8 +14,11 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod nav;
+pub mod privacy;
 pub mod regions;
 pub mod screening;
+pub mod segments;
+pub mod settings;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
@@ -87,6 +90,9 @@ pub struct Text {
     pub customers: customers::Customers,
     pub import: import::Import,
     pub screening: screening::Screening,
+    pub segments: segments::Segments,
+    pub settings: settings::Settings,
+    pub privacy: privacy::Privacy,
     pub tokens: tokens::Tokens,
     pub audit: audit::Audit,
     pub account: account::Account,
@@ -105,6 +111,9 @@ pub static ZH: Text = Text {
     customers: customers::ZH,
     import: import::ZH,
     screening: screening::ZH,
+    segments: segments::ZH,
+    settings: settings::ZH,
+    privacy: privacy::ZH,
     tokens: tokens::ZH,
     audit: audit::ZH,
     account: account::ZH,
@@ -123,6 +132,9 @@ pub static EN: Text = Text {
     customers: customers::EN,
     import: import::EN,
     screening: screening::EN,
+    segments: segments::EN,
+    settings: settings::EN,
+    privacy: privacy::EN,
     tokens: tokens::EN,
     audit: audit::EN,
     account: account::EN,

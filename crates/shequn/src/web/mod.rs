@@ -26,7 +26,9 @@ mod list;
 mod login;
 mod regions;
 mod screening;
+mod segments;
 mod session;
+mod settings;
 mod staff;
 mod stores;
 mod tokens;
@@ -52,6 +54,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(staff::router())
         .merge(communities::router())
         .merge(customers::router())
+        .merge(segments::router())
+        .merge(settings::router())
         .merge(screening::router())
         .merge(audit::router())
         .merge(account::router())

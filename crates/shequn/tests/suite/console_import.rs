@@ -90,8 +90,9 @@ async fn a_bad_line_imports_nothing_and_the_fixed_file_imports_once(app: TestApp
     assert_eq!(form.status, 200, "{}", form.html);
     assert_eq!(form.cache_control.as_deref(), Some("no-store"));
     assert!(
-        form.html
-            .contains(&format!(r#"<code id="import-header">{HEADER}</code>"#)),
+        form.html.contains(&format!(
+            r#"<code id="import-header" class="wrap-anywhere">{HEADER}</code>"#
+        )),
         "{}",
         form.html
     );

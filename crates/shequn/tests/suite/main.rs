@@ -19,6 +19,7 @@ mod console_communities;
 mod console_customers;
 mod console_import;
 mod console_screening;
+mod console_segments;
 mod console_workbench;
 mod customers;
 mod errors;
