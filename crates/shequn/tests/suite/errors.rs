@@ -49,6 +49,14 @@ fn write_routes(demo: &Demo) -> Vec<WriteRoute> {
         v
     };
     let guide02 = demo.staff(GUIDE02);
+    let sales = demo.community("上海南京西路店福利群");
+    let rule =
+        json!({ "name": "头像", "conditions": [{ "kind": "avatar_flagged" }], "action": "flag" });
+    let segment = json!({ "name": "弱意向", "filter": { "tier": "weak" } });
+    let link = json!({ "channel": "offline_store", "label": "收银台" });
+    let join = json!({ "code": "zzzzzzzzzz", "customer_id": demo.customer("SH-001老顾客") });
+    let wecom = json!({ "corp_id": "ww1", "token": "abc", "encoding_aes_key": "A".repeat(43) });
+    let days = json!({ "new_days": 7, "active_days": 14, "churned_days": 60 });
     vec![
         WriteRoute {
             method: Method::POST,
@@ -149,6 +157,62 @@ fn write_routes(demo: &Demo) -> Vec<WriteRoute> {
             ),
             missing: Some((json!({ "current_password": DEMO_PASSWORD }), "new_password")),
         },
+        WriteRoute {
+            method: Method::POST,
+            path: "/api/v1/screening-rules".into(),
+            valid: rule.clone(),
+            wrong_type: (with(&rule, "name", json!(5)), "name"),
+            unknown_field: (with(&rule, "enabled", json!(true)), "enabled"),
+            missing: Some((without(&rule, "action"), "action")),
+        },
+        WriteRoute {
+            method: Method::POST,
+            path: "/api/v1/segments".into(),
+            valid: segment.clone(),
+            wrong_type: (with(&segment, "filter", json!("weak")), "filter"),
+            unknown_field: (with(&segment, "count", json!(1)), "count"),
+            missing: Some((without(&segment, "filter"), "filter")),
+        },
+        WriteRoute {
+            method: Method::POST,
+            path: format!("/api/v1/communities/{sales}/join-links"),
+            valid: link.clone(),
+            wrong_type: (with(&link, "label", json!(3)), "label"),
+            unknown_field: (with(&link, "code", json!("abcdefghij")), "code"),
+            missing: Some((without(&link, "label"), "label")),
+        },
+        WriteRoute {
+            method: Method::POST,
+            path: "/api/v1/joins".into(),
+            valid: join.clone(),
+            wrong_type: (with(&join, "customer_id", json!("1")), "customer_id"),
+            unknown_field: (with(&join, "source", json!("staff")), "source"),
+            missing: Some((without(&join, "code"), "code")),
+        },
+        WriteRoute {
+            method: Method::PUT,
+            path: "/api/v1/wecom".into(),
+            valid: wecom.clone(),
+            wrong_type: (with(&wecom, "token", json!(1)), "token"),
+            unknown_field: (with(&wecom, "agent_id", json!("1")), "agent_id"),
+            missing: Some((without(&wecom, "encoding_aes_key"), "encoding_aes_key")),
+        },
+        WriteRoute {
+            method: Method::PUT,
+            path: "/api/v1/lifecycle-thresholds".into(),
+            valid: days.clone(),
+            wrong_type: (with(&days, "new_days", json!("7")), "new_days"),
+            unknown_field: (with(&days, "dormant_days", json!(30)), "dormant_days"),
+            missing: Some((without(&days, "churned_days"), "churned_days")),
+        },
+        WriteRoute {
+            method: Method::PUT,
+            path: "/api/v1/welcome-texts/weak".into(),
+            valid: json!({ "body": "欢迎" }),
+            wrong_type: (json!({ "body": 1 }), "body"),
+            unknown_field: (json!({ "body": "欢迎", "tier": "weak" }), "tier"),
+            missing: Some((json!({}), "body")),
+        },
     ]
 }
 
@@ -221,6 +285,11 @@ async fn bad_ids_in_paths_are_400_invalid_id(app: TestApp) {
         (Method::GET, "/api/v1/staff", "staff_id"),
         (Method::PATCH, "/api/v1/staff", "staff_id"),
         (Method::DELETE, "/api/v1/tokens", "token_id"),
+        (Method::GET, "/api/v1/screening-rules", "rule_id"),
+        (Method::GET, "/api/v1/segments", "segment_id"),
+        (Method::GET, "/api/v1/join-links", "link_id"),
+        (Method::GET, "/api/v1/customers", "customer_id"),
+        (Method::GET, "/api/v1/communities", "community_id"),
     ];
     // PATCH bodies are valid: only the id is wrong.
     let body = |m: &Method| (*m == Method::PATCH).then(|| json!({}));
@@ -259,11 +328,19 @@ async fn bad_ids_in_paths_are_400_invalid_id(app: TestApp) {
 
 async fn bad_paging_parameters_are_422_naming_the_parameter(app: TestApp) {
     let token = app.login(ADMIN).await;
+    let demo = app.demo().await;
+    let sales = format!(
+        "/api/v1/communities/{}/members",
+        demo.community("上海南京西路店福利群")
+    );
     for list in [
         "/api/v1/regions",
         "/api/v1/stores",
         "/api/v1/staff",
         "/api/v1/tokens",
+        "/api/v1/customers",
+        "/api/v1/communities",
+        sales.as_str(),
     ] {
         for (query, field) in [
             ("limit=0", "limit"),
@@ -292,6 +369,23 @@ async fn bad_paging_parameters_are_422_naming_the_parameter(app: TestApp) {
         app.get(&token, &format!("{list}?limit=200"))
             .await
             .assert_status(200);
+    }
+    // Lists that start empty in the demo refuse bad paging the same way.
+    for list in [
+        "/api/v1/screening-decisions",
+        "/api/v1/removal-tasks",
+        "/api/v1/audit-events",
+    ] {
+        for (query, field) in [
+            ("limit=0", "limit"),
+            ("limit=ten", "limit"),
+            ("cursor=c-1", "cursor"),
+        ] {
+            app.get(&token, &format!("{list}?{query}"))
+                .await
+                .assert_problem(422, "validation_failed")
+                .assert_field(field);
+        }
     }
 }
 

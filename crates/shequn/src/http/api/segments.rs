@@ -99,6 +99,7 @@ impl From<SegmentIn> for SegmentInput {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ThresholdsIo {
     /// A customer who arrived within this many days is new.
     pub new_days: i64,
