@@ -162,8 +162,7 @@ impl Subject {
 }
 
 /// A business rule that refused a request whose input was well-formed. `code()` is the
-/// problem code the API answers with; later issues add `out_of_stock`, `limit_reached`,
-/// `invalid_transition`, ….
+/// problem code the API answers with; later issues add `limit_reached`, ….
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// Another `subject` of the brand (or, for brands, another brand) has this value at
@@ -187,6 +186,17 @@ pub enum Refusal {
     Blacklisted,
     /// The screening decision was settled already (another way).
     AlreadySettled,
+    /// The order's status does not allow the step asked for (shipping an unpaid order,
+    /// cancelling a paid one): `from` is the status's code, `to` the step ("shipped",
+    /// "cancelled", "returned", …).
+    InvalidTransition {
+        from: &'static str,
+        to: &'static str,
+    },
+    /// A payment that is not the order's total, or a refund of nothing (zero or less).
+    AmountMismatch,
+    /// The refund would take back more than was paid, for the order or for the line.
+    RefundExceedsPaid,
 }
 
 impl Refusal {
@@ -200,6 +210,9 @@ impl Refusal {
             Refusal::HandoverRequired { .. } => "handover_required",
             Refusal::Blacklisted => "blacklisted",
             Refusal::AlreadySettled => "already_settled",
+            Refusal::InvalidTransition { .. } => "invalid_transition",
+            Refusal::AmountMismatch => "amount_mismatch",
+            Refusal::RefundExceedsPaid => "refund_exceeds_paid",
         }
     }
 
@@ -213,6 +226,8 @@ impl Refusal {
             Refusal::HandoverRequired { .. } => Some("active"),
             Refusal::Blacklisted => Some("customer_id"),
             Refusal::AlreadySettled => Some("verdict"),
+            Refusal::InvalidTransition { .. } => None,
+            Refusal::AmountMismatch | Refusal::RefundExceedsPaid => Some("amount"),
         }
     }
 }
@@ -247,6 +262,17 @@ impl fmt::Display for Refusal {
                 f.write_str("the customer is on the brand's blacklist and joins no community")
             }
             Refusal::AlreadySettled => f.write_str("the screening decision was settled already"),
+            Refusal::InvalidTransition { from, to } => write!(
+                f,
+                "the order is {} and cannot be {to}",
+                from.replace('_', " ")
+            ),
+            Refusal::AmountMismatch => {
+                f.write_str("the amount does not match the order: a payment must equal its total and a refund must be more than zero")
+            }
+            Refusal::RefundExceedsPaid => {
+                f.write_str("the refund is more than what was paid and not yet refunded")
+            }
             Refusal::HandoverRequired {
                 communities,
                 customers,

@@ -51,3 +51,16 @@ id_type!(
     /// A customer (顾客): one person of one brand.
     CustomerId
 );
+id_type!(
+    /// An order (订单): one buyer's purchase of one or more SKUs.
+    OrderId
+);
+id_type!(
+    /// A product (商品) of a brand's catalogue; what is sold is one of its SKUs.
+    ProductId
+);
+id_type!(
+    /// A SKU (规格): one sellable variant of a product (a size, a colour). Stock is kept
+    /// per SKU.
+    SkuId
+);

@@ -28,13 +28,16 @@ pub mod community;
 pub mod customer;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod links;
 pub mod money;
+pub mod order;
 pub mod org;
 pub mod page;
 pub mod scope;
 pub mod screening;
 pub mod segment;
+pub mod stock;
 pub mod values;
 
 pub use activity::{ActivityEvent, ActivityKind, IngestReport};
@@ -47,9 +50,14 @@ pub use customer::{
     Channel, Consent, Customer, Lifecycle, LifecycleThresholds, Phone, Tier, TierMap,
 };
 pub use error::{DomainError, Reason, Refusal, Subject};
-pub use ids::{BrandId, CommunityId, CustomerId, RegionId, StaffId, StoreId, TokenId};
+pub use ids::{
+    BrandId, CommunityId, CustomerId, OrderId, ProductId, RegionId, SkuId, StaffId, StoreId,
+    TokenId,
+};
+pub use jobs::{Job, JobStatus};
 pub use links::JoinLink;
 pub use money::Fen;
+pub use order::{Order, OrderEvent, OrderLine, OrderStatus, Outcome};
 pub use org::{ApiToken, Brand, Region, StaffMember, Store};
 pub use page::{Cursor, PageSize};
 pub use scope::{Actor, Placement, Role, ScopeFilter};
@@ -58,4 +66,5 @@ pub use screening::{
     Screen, TaskStatus, Verdict,
 };
 pub use segment::{Segment, SegmentDraft, SegmentFilter};
+pub use stock::{StockLevel, StockReason};
 pub use values::{Email, Name, Password, SearchText, Slug, StoreCode};

@@ -59,6 +59,7 @@ pub async fn run(
         login_per_account_per_min: 1_000,
         login_per_ip_per_min: 1_000,
         secure_cookies: false,
+        ..ServerOptions::default()
     };
     let state = AppState::new(db.clone(), options);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -671,6 +671,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         login_per_account_per_min: args.login_per_account_per_min,
         login_per_ip_per_min: args.login_per_ip_per_min,
         secure_cookies: args.secure_cookies,
+        ..ServerOptions::default()
     };
     let state = AppState::new(db.clone(), options);
     println!(

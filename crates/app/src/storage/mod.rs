@@ -11,6 +11,7 @@ pub mod audit;
 pub mod communities;
 pub mod customers;
 pub mod db;
+pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod orgs;

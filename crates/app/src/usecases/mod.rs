@@ -14,6 +14,7 @@ pub mod demo_crowd;
 pub mod housekeeping;
 pub mod import;
 pub mod import_customers;
+pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod regions;

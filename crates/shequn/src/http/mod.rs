@@ -115,6 +115,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let sweeper = tokio::spawn(sweep_forever(state.clone()));
+    let runner = state
+        .options
+        .job_tick
+        .map(|tick| tokio::spawn(run_jobs_forever(state.clone(), tick)));
     let app = router(state);
     let result = axum::serve(
         listener,
@@ -123,7 +127,36 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    if let Some(r) = runner {
+        r.abort();
+    }
     result
+}
+
+/// Due jobs, every `tick`, under a name unique to this process (its leases).
+async fn run_jobs_forever(state: AppState, tick: Duration) {
+    let owner = format!("shequn-{}-{}", std::process::id(), uuid_like());
+    let mut interval = tokio::time::interval(tick);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match shequn_app::usecases::jobs::run_due(&state.db, &state.options.jobs, &owner).await {
+            Ok(p) if p.claimed > 0 => tracing::info!(
+                claimed = p.claimed,
+                done = p.done,
+                retried = p.retried,
+                dead = p.dead,
+                "jobs run"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "running jobs failed"),
+        }
+    }
+}
+
+/// A random name part, so two servers on one machine never share a lease owner.
+fn uuid_like() -> String {
+    shequn_app::secrets::random_secret("")[..12].to_owned()
 }
 
 /// Housekeeping every ten minutes: idle sessions and old idempotency keys.

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::time::Duration;
+
 use shequn_app::Db;
+use shequn_app::usecases::jobs::Registry;
 
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
@@ -16,6 +19,10 @@ pub struct ServerOptions {
     pub login_per_ip_per_min: u32,
     /// Set the `Secure` flag on cookies (the console is served over TLS, via a proxy).
     pub secure_cookies: bool,
+    /// The job handlers this server runs.
+    pub jobs: Arc<Registry>,
+    /// How often this server looks for due jobs; None: it runs none (another server does).
+    pub job_tick: Option<Duration>,
 }
 
 impl Default for ServerOptions {
@@ -24,6 +31,8 @@ impl Default for ServerOptions {
             login_per_account_per_min: 5,
             login_per_ip_per_min: 30,
             secure_cookies: false,
+            jobs: Arc::new(shequn_app::usecases::jobs::handlers()),
+            job_tick: Some(Duration::from_secs(1)),
         }
     }
 }

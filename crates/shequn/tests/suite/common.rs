@@ -82,6 +82,9 @@ pub fn test_options() -> ServerOptions {
         login_per_account_per_min: 1000,
         login_per_ip_per_min: 1000,
         secure_cookies: false,
+        // Tests run jobs themselves (tests/suite/jobs.rs), or start a runner on purpose.
+        job_tick: None,
+        ..ServerOptions::default()
     }
 }
 

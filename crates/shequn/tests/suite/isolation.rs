@@ -65,6 +65,8 @@ enum Case {
     BrandSettings,
     /// Segments: another brand neither sees nor touches demo's, nor counts its customers.
     Segments,
+    /// Jobs: another brand's admin neither sees nor retries nor cancels demo's.
+    Jobs,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -184,6 +186,9 @@ fn case(method: &str, path: &str) -> Option<Case> {
         | ("get", "/api/v1/join-links/{link_id}/qr.svg")
         | ("get", "/api/v1/join-links/{link_id}/qr.png") => Foreign(JoinLink, None),
         ("post", "/api/v1/joins") => JoinViaLink,
+        ("get", "/api/v1/jobs")
+        | ("post", "/api/v1/jobs/{job_id}/retry")
+        | ("post", "/api/v1/jobs/{job_id}/cancel") => Jobs,
         ("get", "/api/v1/welcome-texts")
         | ("put", "/api/v1/welcome-texts/{tier}")
         | ("get" | "put", "/api/v1/wecom")
@@ -516,6 +521,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::JoinViaLink => join_via_link(&app, &world, &other).await,
             Case::BrandSettings => brand_settings(&app, &world, &other).await,
             Case::Segments => segments(&app, &world, &other).await,
+            Case::Jobs => jobs(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -1222,4 +1228,48 @@ async fn segments(app: &TestApp, w: &World, other: &Other) {
         assert!(theirs.body["count"].as_i64().unwrap_or(0) < demo_weak.max(1));
     }
     assert_eq!(app.get(admin, &path).await.expect(200), before);
+}
+
+/// A job of demo's (scheduled in the database, as code does) is invisible to another
+/// brand: not listed, and retry/cancel answer 404 like a missing job, changing nothing.
+async fn jobs(app: &TestApp, w: &World, other: &Other) {
+    let brand = shequn_domain::BrandId(w.demo.brand_id);
+    let id = app
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                shequn_app::usecases::jobs::schedule(
+                    tx,
+                    brand,
+                    "test.isolation",
+                    "{}",
+                    Some("iso"),
+                    i64::MAX / 2,
+                )
+                .await
+            })
+        })
+        .await
+        .expect("schedule a demo job");
+    let admin = &w.demo.admin;
+    let before = app.get(admin, "/api/v1/jobs").await.expect(200);
+    for token in other.both() {
+        let listed = app.get(token, "/api/v1/jobs").await;
+        if listed.status == 200 {
+            assert!(!listed.text.contains("test.isolation"), "{}", listed.text);
+        } else {
+            listed.assert_problem(403, "forbidden");
+        }
+    }
+    for action in ["retry", "cancel"] {
+        let theirs = app
+            .post_empty(&other.admin, &format!("/api/v1/jobs/{id}/{action}"))
+            .await;
+        let none = app
+            .post_empty(&other.admin, &format!("/api/v1/jobs/{NO_SUCH_ID}/{action}"))
+            .await;
+        theirs.assert_problem(404, "not_found");
+        assert_eq!(theirs.body, none.body);
+    }
+    assert_eq!(app.get(admin, "/api/v1/jobs").await.expect(200), before);
 }

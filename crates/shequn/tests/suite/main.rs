@@ -26,6 +26,7 @@ mod errors;
 mod handover;
 mod idempotency;
 mod isolation;
+mod jobs;
 mod links;
 mod members;
 mod migrations;

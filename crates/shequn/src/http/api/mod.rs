@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod communities;
 pub mod customers;
+pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod regions;
@@ -52,6 +53,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "audit", description = "The operation log (操作日志)"),
         (name = "communities", description = "Communities (社群) of the brand's stores"),
         (name = "customers", description = "Customers (顾客), their intent tiers and consent"),
+        (name = "jobs", description = "Durable jobs and timers"),
         (name = "screening", description = "Screening of joiners (入群筛选): rules, dry runs, decisions, removal tasks"),
     )
 )]
@@ -86,6 +88,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(links::router())
         .merge(wecom::router())
         .merge(segments::router())
+        .merge(jobs::router())
 }
 
 /// Routes open to anonymous callers.
