@@ -24,6 +24,7 @@ macro_rules! text_enum {
 
 pub mod activity;
 pub mod audit;
+pub mod catalogue;
 pub mod community;
 pub mod customer;
 pub mod error;
@@ -42,6 +43,7 @@ pub mod values;
 
 pub use activity::{ActivityEvent, ActivityKind, IngestReport};
 pub use audit::{AuditAction, AuditEntry};
+pub use catalogue::{Frequency, Product, ProductDraft, Sku, SkuDraft, StockMovement};
 pub use community::{
     Capacity, Community, CommunityMember, CommunityStatus, JoinSource, Joined, Kind, KindChange,
     KindFamily, MemberRole, Membership, Purpose,

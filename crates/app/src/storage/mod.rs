@@ -8,6 +8,7 @@
 pub mod sql;
 pub mod activity;
 pub mod audit;
+pub mod catalogue;
 pub mod communities;
 pub mod customers;
 pub mod db;

@@ -38,6 +38,11 @@ impl From<bool> for Value<'_> {
         Value::Bool(Some(v))
     }
 }
+impl From<Option<bool>> for Value<'_> {
+    fn from(v: Option<bool>) -> Self {
+        Value::Bool(v)
+    }
+}
 impl<'a> From<&'a str> for Value<'a> {
     fn from(v: &'a str) -> Self {
         Value::Text(Some(v))

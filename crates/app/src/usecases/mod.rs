@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod brands;
+pub mod catalogue;
 pub mod communities;
 pub mod consent;
 pub mod customers;

@@ -32,6 +32,8 @@ pub struct UserBadge {
     pub brand: String,
     /// Managers and admins have an operation log; shop guides do not.
     pub sees_audit: bool,
+    /// Brand admins see the jobs page.
+    pub is_brand_admin: bool,
 }
 
 impl Chrome {
@@ -57,6 +59,7 @@ impl Chrome {
                 role: t.staff.role_name(c.staff.role.as_str()),
                 brand: c.brand_name.clone(),
                 sees_audit: c.actor.role != shequn_domain::Role::ShopGuide,
+                is_brand_admin: c.actor.role == shequn_domain::Role::BrandAdmin,
             }),
             csrf: c.csrf.clone(),
             nav,

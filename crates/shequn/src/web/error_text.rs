@@ -194,9 +194,9 @@ pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
         (Lang::En, Refusal::CommunityArchived) => {
             "The community is archived; nobody joins it".into()
         }
-        (Lang::Zh, Refusal::InvalidTransition { .. }) => "订单当前状态不能执行此操作".into(),
+        (Lang::Zh, Refusal::InvalidTransition { .. }) => "当前状态不能执行此操作".into(),
         (Lang::En, Refusal::InvalidTransition { .. }) => {
-            "The order's current status does not allow this".into()
+            "Its current status does not allow this".into()
         }
         (Lang::Zh, Refusal::AmountMismatch) => "金额与订单不符".into(),
         (Lang::En, Refusal::AmountMismatch) => "The amount does not match the order".into(),

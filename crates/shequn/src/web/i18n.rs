@@ -12,6 +12,7 @@ pub mod customers;
 pub mod errors;
 pub mod home;
 pub mod import;
+pub mod jobs;
 pub mod login;
 pub mod nav;
 pub mod privacy;
@@ -89,6 +90,7 @@ pub struct Text {
     pub communities: communities::Communities,
     pub customers: customers::Customers,
     pub import: import::Import,
+    pub jobs: jobs::Jobs,
     pub screening: screening::Screening,
     pub segments: segments::Segments,
     pub settings: settings::Settings,
@@ -110,6 +112,7 @@ pub static ZH: Text = Text {
     communities: communities::ZH,
     customers: customers::ZH,
     import: import::ZH,
+    jobs: jobs::ZH,
     screening: screening::ZH,
     segments: segments::ZH,
     settings: settings::ZH,
@@ -131,6 +134,7 @@ pub static EN: Text = Text {
     communities: communities::EN,
     customers: customers::EN,
     import: import::EN,
+    jobs: jobs::EN,
     screening: screening::EN,
     segments: segments::EN,
     settings: settings::EN,

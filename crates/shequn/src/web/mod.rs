@@ -22,6 +22,7 @@ pub mod error_text;
 mod form;
 mod home;
 pub mod i18n;
+mod jobs;
 mod list;
 mod login;
 mod regions;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(settings::router())
         .merge(screening::router())
         .merge(audit::router())
+        .merge(jobs::router())
         .merge(account::router())
         .merge(tokens::router())
         .route("/lang/{code}", get(chrome::switch_language))

@@ -427,6 +427,8 @@ async fn the_api_docs_page_lists_every_route_family(app: TestApp) {
             "/api/v1/staff",
             "/api/v1/tokens",
             "/api/v1/audit-events",
+            // A body that is not JSON (an image) is listed too.
+            "/api/v1/products/{product_id}/images",
             "Schemas",
         ],
     )

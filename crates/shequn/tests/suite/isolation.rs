@@ -29,6 +29,9 @@ enum Kind {
     Decision,
     RemovalTask,
     JoinLink,
+    Product,
+    Sku,
+    Image,
 }
 
 /// How one route is shown to be isolated.
@@ -67,6 +70,8 @@ enum Case {
     Segments,
     /// Jobs: another brand's admin neither sees nor retries nor cancels demo's.
     Jobs,
+    /// The catalogue listed and added to by another brand: its own only.
+    Catalogue,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -186,6 +191,31 @@ fn case(method: &str, path: &str) -> Option<Case> {
         | ("get", "/api/v1/join-links/{link_id}/qr.svg")
         | ("get", "/api/v1/join-links/{link_id}/qr.png") => Foreign(JoinLink, None),
         ("post", "/api/v1/joins") => JoinViaLink,
+        ("get" | "post", "/api/v1/products") => Catalogue,
+        ("get", "/api/v1/products/{product_id}") => Foreign(Product, None),
+        ("put", "/api/v1/products/{product_id}") => Foreign(
+            Product,
+            Some(
+                json!({ "title": "hijacked", "category": "x", "frequency": "low", "on_shelf": false }),
+            ),
+        ),
+        ("post", "/api/v1/products/{product_id}/skus") => Foreign(
+            Product,
+            Some(json!({ "name": "hijacked", "price": 1, "stock": 5 })),
+        ),
+        ("post", "/api/v1/products/{product_id}/images") => {
+            Foreign(Product, Some(json!({ "not": "an image" })))
+        }
+        ("patch", "/api/v1/skus/{sku_id}") => Foreign(
+            Sku,
+            Some(json!({ "name": "hijacked", "price": 1, "list_price": null, "active": false })),
+        ),
+        ("post", "/api/v1/skus/{sku_id}/stock") => Foreign(
+            Sku,
+            Some(json!({ "reason": "adjusted", "quantity": -1, "note": "hijack" })),
+        ),
+        ("get", "/api/v1/skus/{sku_id}/stock-movements") => Foreign(Sku, None),
+        ("get" | "delete", "/api/v1/product-images/{image_id}") => Foreign(Image, None),
         ("get", "/api/v1/jobs")
         | ("post", "/api/v1/jobs/{job_id}/retry")
         | ("post", "/api/v1/jobs/{job_id}/cancel") => Jobs,
@@ -245,6 +275,8 @@ struct World {
     demo_tasks: Vec<i64>,
     /// A join link of 上海南京西路店福利群: (id, code).
     demo_link: (i64, String),
+    /// A product of demo's, one of its SKUs and one of its images.
+    demo_product: (i64, i64, i64),
 }
 
 impl World {
@@ -329,7 +361,33 @@ impl World {
             .await
             .expect(201);
         let demo_link = (id(&link), link["code"].as_str().expect("a code").to_owned());
+        let product = app
+            .post(
+                &demo.admin,
+                "/api/v1/products",
+                json!({ "title": "隔离面膜", "category": "面膜", "frequency": "high", "on_shelf": true,
+                        "skus": [{ "name": "10 片", "price": 9900, "stock": 10 }] }),
+            )
+            .await
+            .expect(201);
+        let png = shequn_app::qr::png("isolation").expect("a PNG");
+        let image = app
+            .send_raw(
+                Method::POST,
+                &format!("/api/v1/products/{}/images", id(&product)),
+                &demo.admin,
+                Some("image/png"),
+                png,
+            )
+            .await
+            .expect(201);
+        let demo_product = (
+            id(&product),
+            product["skus"][0]["id"].as_i64().expect("a SKU"),
+            id(&image),
+        );
         World {
+            demo_product,
             demo_link,
             demo_rules,
             demo_decisions,
@@ -363,6 +421,9 @@ impl World {
             Kind::Decision => vec![self.demo_decisions[0]],
             Kind::RemovalTask => vec![self.demo_tasks[0]],
             Kind::JoinLink => vec![self.demo_link.0],
+            Kind::Product => vec![self.demo_product.0],
+            Kind::Sku => vec![self.demo_product.1],
+            Kind::Image => vec![self.demo_product.2],
         }
     }
 
@@ -380,6 +441,9 @@ impl World {
             Kind::Decision => self.demo_decisions.iter().copied().collect(),
             Kind::RemovalTask => self.demo_tasks.iter().copied().collect(),
             Kind::JoinLink => HashSet::from([self.demo_link.0]),
+            Kind::Product => HashSet::from([self.demo_product.0]),
+            Kind::Sku => HashSet::from([self.demo_product.1]),
+            Kind::Image => HashSet::from([self.demo_product.2]),
         }
     }
 
@@ -417,6 +481,17 @@ impl World {
                 .get(admin, &format!("/api/v1/join-links/{id}"))
                 .await
                 .expect(200),
+            // The product shows its SKUs' stock and its images; the ledger shows every move.
+            Kind::Product | Kind::Sku | Kind::Image => json!({
+                "product": app
+                    .get(admin, &format!("/api/v1/products/{}", self.demo_product.0))
+                    .await
+                    .expect(200),
+                "ledger": app
+                    .get(admin, &format!("/api/v1/skus/{}/stock-movements", self.demo_product.1))
+                    .await
+                    .expect(200),
+            }),
             Kind::RemovalTask => app
                 .list_all(admin, "/api/v1/removal-tasks")
                 .await
@@ -522,6 +597,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::BrandSettings => brand_settings(&app, &world, &other).await,
             Case::Segments => segments(&app, &world, &other).await,
             Case::Jobs => jobs(&app, &world, &other).await,
+            Case::Catalogue => catalogue(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -585,8 +661,14 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         ),
         Kind::Token => ("/api/v1/tokens", vec![]),
         Kind::Membership => panic!("memberships are listed per community"),
-        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask | Kind::JoinLink => {
-            panic!("screening lists and links have their own cases")
+        Kind::ScreeningRule
+        | Kind::Decision
+        | Kind::RemovalTask
+        | Kind::JoinLink
+        | Kind::Product
+        | Kind::Sku
+        | Kind::Image => {
+            panic!("screening, links and the catalogue have their own cases")
         }
         Kind::Customer => (
             "/api/v1/customers",
@@ -743,8 +825,14 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
             assert_eq!(made["store_id"], w.other_store);
         }
         Kind::Membership => panic!("memberships are created by joining a community"),
-        Kind::ScreeningRule | Kind::Decision | Kind::RemovalTask | Kind::JoinLink => {
-            panic!("screening and links have their own cases")
+        Kind::ScreeningRule
+        | Kind::Decision
+        | Kind::RemovalTask
+        | Kind::JoinLink
+        | Kind::Product
+        | Kind::Sku
+        | Kind::Image => {
+            panic!("screening, links and the catalogue have their own cases")
         }
         Kind::Customer => {
             let absent_store = app
@@ -1272,4 +1360,34 @@ async fn jobs(app: &TestApp, w: &World, other: &Other) {
         assert_eq!(theirs.body, none.body);
     }
     assert_eq!(app.get(admin, "/api/v1/jobs").await.expect(200), before);
+}
+
+/// Another brand's catalogue holds none of demo's products; what it adds is its own.
+async fn catalogue(app: &TestApp, w: &World, other: &Other) {
+    let demo_before = app.get(&w.demo.admin, "/api/v1/products").await.expect(200);
+    for token in other.both() {
+        let theirs = app.get(token, "/api/v1/products").await.expect(200);
+        assert!(!theirs.to_string().contains("隔离面膜"), "{theirs}");
+        assert!(
+            theirs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|p| id(p) != w.demo_product.0)
+        );
+    }
+    let made = app
+        .post(
+            &other.admin,
+            "/api/v1/products",
+            json!({ "title": "另一品牌的面膜", "category": "面膜", "frequency": "high",
+                    "skus": [{ "name": "x", "price": 100 }] }),
+        )
+        .await
+        .expect(201);
+    assert_ne!(id(&made), w.demo_product.0);
+    assert_eq!(
+        app.get(&w.demo.admin, "/api/v1/products").await.expect(200),
+        demo_before
+    );
 }

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod communities;
 pub mod customers;
 pub mod jobs;
@@ -53,6 +54,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "audit", description = "The operation log (操作日志)"),
         (name = "communities", description = "Communities (社群) of the brand's stores"),
         (name = "customers", description = "Customers (顾客), their intent tiers and consent"),
+        (name = "catalogue", description = "Products (商品), SKUs, stock and images"),
         (name = "jobs", description = "Durable jobs and timers"),
         (name = "screening", description = "Screening of joiners (入群筛选): rules, dry runs, decisions, removal tasks"),
     )
@@ -89,6 +91,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(wecom::router())
         .merge(segments::router())
         .merge(jobs::router())
+        .merge(catalogue::router())
 }
 
 /// Routes open to anonymous callers.
