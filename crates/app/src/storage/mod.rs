@@ -15,6 +15,7 @@ pub mod db;
 pub mod jobs;
 pub mod links;
 pub mod members;
+pub mod orders;
 pub mod orgs;
 pub mod pg;
 pub mod regions;

@@ -3,7 +3,9 @@
 //! `$N` placeholders, and bound from the same `[Value]` on SQLite (rusqlite) and on
 //! PostgreSQL (sqlx); see [`super::db::Tx`].
 
-use shequn_domain::{BrandId, CommunityId, RegionId, StaffId, StoreId, TokenId};
+use shequn_domain::{
+    BrandId, CommunityId, OrderId, ProductId, RegionId, SkuId, StaffId, StoreId, TokenId,
+};
 
 /// One statement parameter. Nulls keep their type, because PostgreSQL infers a parameter's
 /// type from what the client declares (an untyped NULL compared with TEXT is an error).
@@ -78,7 +80,17 @@ macro_rules! id_values {
         }
     )*};
 }
-id_values!(BrandId, RegionId, StoreId, StaffId, TokenId, CommunityId);
+id_values!(
+    BrandId,
+    RegionId,
+    StoreId,
+    StaffId,
+    TokenId,
+    CommunityId,
+    OrderId,
+    ProductId,
+    SkuId
+);
 
 /// One decoded column value.
 #[derive(Debug, Clone, PartialEq)]

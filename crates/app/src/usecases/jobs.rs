@@ -65,10 +65,12 @@ impl std::fmt::Debug for Registry {
     }
 }
 
-/// The handlers every server runs. Kinds come with the features that need them (unpaid
-/// order expiry is the first, with orders).
+/// The handlers every server runs; kinds come with the features that need them.
 pub fn handlers() -> Registry {
-    Registry::new()
+    Registry::new().with(
+        crate::usecases::orders::EXPIRE_JOB,
+        crate::usecases::orders::expire_job,
+    )
 }
 
 /// Schedules a job in the caller's transaction (once per dedupe key while one is live).

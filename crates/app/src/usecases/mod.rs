@@ -18,6 +18,7 @@ pub mod import_customers;
 pub mod jobs;
 pub mod links;
 pub mod members;
+pub mod orders;
 pub mod regions;
 pub mod screening;
 pub mod segments;

@@ -32,6 +32,7 @@ enum Kind {
     Product,
     Sku,
     Image,
+    Order,
 }
 
 /// How one route is shown to be isolated.
@@ -72,6 +73,8 @@ enum Case {
     Jobs,
     /// The catalogue listed and added to by another brand: its own only.
     Catalogue,
+    /// Orders: another brand lists none of demo's and cannot order for demo's customers.
+    Orders,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -192,6 +195,11 @@ fn case(method: &str, path: &str) -> Option<Case> {
         | ("get", "/api/v1/join-links/{link_id}/qr.png") => Foreign(JoinLink, None),
         ("post", "/api/v1/joins") => JoinViaLink,
         ("get" | "post", "/api/v1/products") => Catalogue,
+        ("get" | "post", "/api/v1/orders") => Orders,
+        ("get" | "put", "/api/v1/order-settings") => BrandSettings,
+        ("get", "/api/v1/orders/{order_id}") | ("post", "/api/v1/orders/{order_id}/cancel") => {
+            Foreign(Order, None)
+        }
         ("get", "/api/v1/products/{product_id}") => Foreign(Product, None),
         ("put", "/api/v1/products/{product_id}") => Foreign(
             Product,
@@ -277,6 +285,8 @@ struct World {
     demo_link: (i64, String),
     /// A product of demo's, one of its SKUs and one of its images.
     demo_product: (i64, i64, i64),
+    /// An unpaid order of demo's.
+    demo_order: i64,
 }
 
 impl World {
@@ -386,7 +396,17 @@ impl World {
             product["skus"][0]["id"].as_i64().expect("a SKU"),
             id(&image),
         );
+        let order = app
+            .post(
+                &demo.admin,
+                "/api/v1/orders",
+                json!({ "customer_id": demo.customer("SH-001老顾客"),
+                        "lines": [{ "sku_id": demo_product.1, "quantity": 1 }] }),
+            )
+            .await
+            .expect(201);
         World {
+            demo_order: id(&order),
             demo_product,
             demo_link,
             demo_rules,
@@ -424,6 +444,7 @@ impl World {
             Kind::Product => vec![self.demo_product.0],
             Kind::Sku => vec![self.demo_product.1],
             Kind::Image => vec![self.demo_product.2],
+            Kind::Order => vec![self.demo_order],
         }
     }
 
@@ -444,6 +465,7 @@ impl World {
             Kind::Product => HashSet::from([self.demo_product.0]),
             Kind::Sku => HashSet::from([self.demo_product.1]),
             Kind::Image => HashSet::from([self.demo_product.2]),
+            Kind::Order => HashSet::from([self.demo_order]),
         }
     }
 
@@ -479,6 +501,10 @@ impl World {
                 .expect("a demo decision"),
             Kind::JoinLink => app
                 .get(admin, &format!("/api/v1/join-links/{id}"))
+                .await
+                .expect(200),
+            Kind::Order => app
+                .get(admin, &format!("/api/v1/orders/{id}"))
                 .await
                 .expect(200),
             // The product shows its SKUs' stock and its images; the ledger shows every move.
@@ -598,6 +624,7 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Segments => segments(&app, &world, &other).await,
             Case::Jobs => jobs(&app, &world, &other).await,
             Case::Catalogue => catalogue(&app, &world, &other).await,
+            Case::Orders => orders(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -667,8 +694,9 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         | Kind::JoinLink
         | Kind::Product
         | Kind::Sku
-        | Kind::Image => {
-            panic!("screening, links and the catalogue have their own cases")
+        | Kind::Image
+        | Kind::Order => {
+            panic!("screening, links, the catalogue and orders have their own cases")
         }
         Kind::Customer => (
             "/api/v1/customers",
@@ -831,8 +859,9 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         | Kind::JoinLink
         | Kind::Product
         | Kind::Sku
-        | Kind::Image => {
-            panic!("screening, links and the catalogue have their own cases")
+        | Kind::Image
+        | Kind::Order => {
+            panic!("screening, links, the catalogue and orders have their own cases")
         }
         Kind::Customer => {
             let absent_store = app
@@ -1252,6 +1281,19 @@ async fn brand_settings(app: &TestApp, w: &World, other: &Other) {
         app.get(admin, "/api/v1/wecom").await.expect(200),
         demo_wecom
     );
+    let demo_window = app.get(admin, "/api/v1/order-settings").await.expect(200);
+    app.call(
+        Method::PUT,
+        "/api/v1/order-settings",
+        &other.admin,
+        Some(&json!({ "pay_within_minutes": 15 })),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        app.get(admin, "/api/v1/order-settings").await.expect(200),
+        demo_window
+    );
     let guide_view = app.get(&other.guide, "/api/v1/wecom").await.expect(200);
     assert!(!guide_view.to_string().contains("demo"), "{guide_view}");
 }
@@ -1389,5 +1431,43 @@ async fn catalogue(app: &TestApp, w: &World, other: &Other) {
     assert_eq!(
         app.get(&w.demo.admin, "/api/v1/products").await.expect(200),
         demo_before
+    );
+}
+
+/// Another brand lists none of demo's orders and cannot order demo's SKU for demo's
+/// customer: refused like a customer that does not exist; demo's stock is unchanged.
+async fn orders(app: &TestApp, w: &World, other: &Other) {
+    let demo_product = format!("/api/v1/products/{}", w.demo_product.0);
+    let before = app.get(&w.demo.admin, &demo_product).await.expect(200);
+    for token in other.both() {
+        let theirs = app.get(token, "/api/v1/orders").await.expect(200);
+        assert!(
+            theirs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|o| id(o) != w.demo_order),
+            "{theirs}"
+        );
+        let customer = w.demo.customer("SH-001老顾客");
+        let r = app
+            .post(
+                token,
+                "/api/v1/orders",
+                json!({ "customer_id": customer, "lines": [{ "sku_id": w.demo_product.1, "quantity": 1 }] }),
+            )
+            .await;
+        let absent = app
+            .post(
+                token,
+                "/api/v1/orders",
+                json!({ "customer_id": NO_SUCH_ID, "lines": [{ "sku_id": w.demo_product.1, "quantity": 1 }] }),
+            )
+            .await;
+        assert_same_refusal(&r, &absent);
+    }
+    assert_eq!(
+        app.get(&w.demo.admin, &demo_product).await.expect(200),
+        before
     );
 }

@@ -33,6 +33,7 @@ mod links;
 mod members;
 mod migrations;
 mod ops;
+mod orders;
 mod pages;
 mod schema;
 mod scope;

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod jobs;
 pub mod links;
 pub mod members;
+pub mod orders;
 pub mod regions;
 pub mod screening;
 pub mod segments;
@@ -55,6 +56,7 @@ pub fn rfc3339(ms: i64) -> String {
         (name = "communities", description = "Communities (社群) of the brand's stores"),
         (name = "customers", description = "Customers (顾客), their intent tiers and consent"),
         (name = "catalogue", description = "Products (商品), SKUs, stock and images"),
+        (name = "orders", description = "Orders (订单): placing, cancelling, expiry, the timeline"),
         (name = "jobs", description = "Durable jobs and timers"),
         (name = "screening", description = "Screening of joiners (入群筛选): rules, dry runs, decisions, removal tasks"),
     )
@@ -92,6 +94,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(segments::router())
         .merge(jobs::router())
         .merge(catalogue::router())
+        .merge(orders::router())
 }
 
 /// Routes open to anonymous callers.

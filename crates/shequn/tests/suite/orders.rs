@@ -1,0 +1,290 @@
+//! Orders: totals from the catalogue (a client's price is ignored), stock reserved with the
+//! order in one transaction, exactly one order when 64 buyers race for the last unit (also
+//! across two app servers on PostgreSQL), a retried request answered with the same order,
+//! unpaid orders cancelled or expired by their job with the stock back on hand.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shequn_app::usecases::jobs;
+
+use crate::both_engines;
+use crate::common::*;
+
+both_engines!(
+    an_order_is_priced_by_the_server_and_reserves_its_stock,
+    a_retried_order_request_places_one_order,
+    sixty_four_buyers_race_for_the_last_unit_and_one_order_is_placed,
+    unpaid_orders_are_cancelled_or_expire_and_their_stock_comes_back,
+);
+
+/// A product on the shelf with one SKU of `stock` units at ¥99; returns the SKU's id.
+async fn sku_with(app: &TestApp, admin: &str, stock: i64) -> i64 {
+    let p = app
+        .post(
+            admin,
+            "/api/v1/products",
+            json!({ "title": "补水面膜", "category": "面膜", "frequency": "high", "on_shelf": true,
+                    "skus": [{ "name": "10 片装", "price": 9900, "stock": stock }] }),
+        )
+        .await
+        .expect(201);
+    p["skus"][0]["id"].as_i64().expect("a SKU")
+}
+
+async fn stock_of(app: &TestApp, admin: &str, sku: i64) -> Value {
+    let products = app.get(admin, "/api/v1/products").await.expect(200);
+    products["items"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .flat_map(|p| p["skus"].as_array().cloned().unwrap_or_default())
+        .find(|s| s["id"] == sku)
+        .expect("the SKU")["stock"]
+        .clone()
+}
+
+async fn an_order_is_priced_by_the_server_and_reserves_its_stock(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 10).await;
+    let guide = app.login(GUIDE01).await;
+    let customer = demo.customer("SH-001老顾客");
+    let sales = demo.community("上海南京西路店福利群");
+    let order = app
+        .post(
+            &guide,
+            "/api/v1/orders",
+            json!({ "customer_id": customer, "community_id": sales,
+                    "lines": [{ "sku_id": sku, "quantity": 3, "price": 1 }] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        order["total"], 29_700,
+        "the catalogue's price, not the client's"
+    );
+    assert_eq!(order["status"], "pending_payment");
+    assert_eq!(order["store_id"], demo.store("SH-001"));
+    assert_eq!(order["guide_id"], demo.staff(GUIDE01));
+    assert_eq!(order["community_id"], sales);
+    let stock = stock_of(&app, &admin, sku).await;
+    assert_eq!(
+        (stock["on_hand"].clone(), stock["sold"].clone()),
+        (json!(7), json!(3))
+    );
+    let ledger = app
+        .get(&admin, &format!("/api/v1/skus/{sku}/stock-movements"))
+        .await
+        .expect(200);
+    assert_eq!(ledger["items"][0]["reason"], "sold");
+    assert_eq!(ledger["items"][0]["order_id"], order["id"]);
+    let detail = app
+        .get(&guide, &format!("/api/v1/orders/{}", id(&order)))
+        .await
+        .expect(200);
+    assert_eq!(detail["timeline"][0]["event"], "placed");
+    let scheduled = app
+        .get(&admin, "/api/v1/jobs?status=scheduled")
+        .await
+        .expect(200);
+    assert_eq!(scheduled["items"][0]["kind"], "order.expire");
+    // Refused whole: more than on hand, a SKU twice, no lines, someone unknown.
+    app.post(
+        &guide,
+        "/api/v1/orders",
+        json!({ "customer_id": customer, "lines": [{ "sku_id": sku, "quantity": 8 }] }),
+    )
+    .await
+    .assert_problem(409, "out_of_stock");
+    app.post(
+        &guide,
+        "/api/v1/orders",
+        json!({ "customer_id": customer, "lines": [{ "sku_id": sku, "quantity": 1 }, { "sku_id": sku, "quantity": 1 }] }),
+    )
+    .await
+    .assert_field("sku");
+    app.post(
+        &guide,
+        "/api/v1/orders",
+        json!({ "customer_id": customer, "lines": [] }),
+    )
+    .await
+    .assert_field("lines");
+    app.post(
+        &guide,
+        "/api/v1/orders",
+        json!({ "customer_id": NO_SUCH_ID, "lines": [{ "sku_id": sku, "quantity": 1 }] }),
+    )
+    .await
+    .assert_field("customer_id");
+    // Another store's guide does not see this customer, nor the order.
+    let other = app.login(GUIDE02).await;
+    app.get(&other, &format!("/api/v1/orders/{}", id(&order)))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        stock_of(&app, &admin, sku).await["on_hand"],
+        7,
+        "refused orders reserve nothing"
+    );
+}
+
+async fn a_retried_order_request_places_one_order(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 5).await;
+    let body = json!({ "customer_id": demo.customer("SH-001老顾客"), "lines": [{ "sku_id": sku, "quantity": 2 }] });
+    let send = || {
+        app.request(Method::POST, "/api/v1/orders", Some(&admin))
+            .header("idempotency-key", "order-retry-1")
+            .json(&body)
+    };
+    let first = app.send(send()).await.expect(201);
+    let again = app.send(send()).await.expect(201);
+    assert_eq!(first["id"], again["id"]);
+    let all = app.get(&admin, "/api/v1/orders").await.expect(200);
+    assert_eq!(all["total"], 1);
+    assert_eq!(stock_of(&app, &admin, sku).await["on_hand"], 3);
+}
+
+async fn sixty_four_buyers_race_for_the_last_unit_and_one_order_is_placed(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 1).await;
+    let customer = demo.customer("SH-001老顾客");
+    // On PostgreSQL half the buyers go through a second app server on the same database.
+    let second = app.another_server().await;
+    let bases: Vec<String> = std::iter::once(app.base.clone())
+        .chain(second.as_ref().map(|s| s.base.clone()))
+        .collect();
+    let client = app.client.clone();
+    let token = Arc::new(admin.clone());
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let base = bases[i % bases.len()].clone();
+        let client = client.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/v1/orders"))
+                .bearer_auth(token.as_str())
+                .header("idempotency-key", format!("race-{i}"))
+                .json(&json!({ "customer_id": customer, "lines": [{ "sku_id": sku, "quantity": 1 }] }))
+                .send()
+                .await
+                .expect("an answer")
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("a buyer"));
+    }
+    let placed = statuses.iter().filter(|s| **s == 201).count();
+    let refused = statuses.iter().filter(|s| **s == 409).count();
+    assert_eq!((placed, refused), (1, 63), "{statuses:?}");
+    let stock = stock_of(&app, &admin, sku).await;
+    assert_eq!(
+        (stock["on_hand"].clone(), stock["sold"].clone()),
+        (json!(0), json!(1))
+    );
+    assert_eq!(
+        app.get(&admin, "/api/v1/orders").await.expect(200)["total"],
+        1
+    );
+}
+
+async fn unpaid_orders_are_cancelled_or_expire_and_their_stock_comes_back(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 10).await;
+    let body = json!({ "customer_id": demo.customer("SH-001老顾客"), "lines": [{ "sku_id": sku, "quantity": 4 }] });
+    // Cancelled by staff.
+    let a = app
+        .post(&admin, "/api/v1/orders", body.clone())
+        .await
+        .expect(201);
+    let cancelled = app
+        .post_empty(&admin, &format!("/api/v1/orders/{}/cancel", id(&a)))
+        .await
+        .expect(200);
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(stock_of(&app, &admin, sku).await["on_hand"], 10);
+    app.post_empty(&admin, &format!("/api/v1/orders/{}/cancel", id(&a)))
+        .await
+        .expect(200);
+    assert_eq!(
+        stock_of(&app, &admin, sku).await["on_hand"],
+        10,
+        "a second cancel releases nothing"
+    );
+    let expiries = app
+        .get(&admin, "/api/v1/jobs?status=cancelled")
+        .await
+        .expect(200);
+    assert_eq!(expiries["total"], 1, "its expiry is called off");
+
+    // Expired by its job once the deadline passed (the server's own handlers).
+    app.call(
+        Method::PUT,
+        "/api/v1/order-settings",
+        &admin,
+        Some(&json!({ "pay_within_minutes": 5 })),
+    )
+    .await
+    .expect(200);
+    let b = app.post(&admin, "/api/v1/orders", body).await.expect(201);
+    assert_eq!(stock_of(&app, &admin, sku).await["on_hand"], 6);
+    let registry = Arc::new(jobs::handlers());
+    assert_eq!(
+        jobs::run_due(&app.db, &registry, "t")
+            .await
+            .expect("a pass")
+            .claimed,
+        0,
+        "not yet due"
+    );
+    let order = id(&b);
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute("UPDATE orders SET pay_deadline = 0 WHERE id = $1", &shequn_app::params![order]).await?;
+                tx.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'order.expire' AND status = 'scheduled'", &[]).await?;
+                Ok(())
+            })
+        })
+        .await
+        .expect("let the deadline pass");
+    let pass = jobs::run_due(&app.db, &registry, "t")
+        .await
+        .expect("a pass");
+    assert_eq!((pass.claimed, pass.done), (1, 1), "{pass:?}");
+    let expired = app
+        .get(&admin, &format!("/api/v1/orders/{order}"))
+        .await
+        .expect(200);
+    assert_eq!(expired["status"], "expired");
+    assert_eq!(expired["timeline"][1]["event"], "expired");
+    assert_eq!(stock_of(&app, &admin, sku).await["on_hand"], 10);
+    // Settings are checked and the brand admin's.
+    app.call(
+        Method::PUT,
+        "/api/v1/order-settings",
+        &admin,
+        Some(&json!({ "pay_within_minutes": 1 })),
+    )
+    .await
+    .assert_field("pay_within_minutes");
+    let guide = app.login(GUIDE01).await;
+    app.call(
+        Method::PUT,
+        "/api/v1/order-settings",
+        &guide,
+        Some(&json!({ "pay_within_minutes": 60 })),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+}
