@@ -42,6 +42,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Check a database for the commerce invariants (stock, orders, idempotency); exits
+    /// non-zero naming the first violations.
+    Verify(DbArgs),
     /// WeCom (企业微信) callback settings of a brand.
     Wecom {
         #[command(subcommand)]
@@ -259,6 +262,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Stores(args),
         } => import_stores(args).await,
+        Command::Verify(db) => {
+            let database = open(&db).await?;
+            let result = shequn_app::usecases::verify::run(&database).await;
+            database.close().await;
+            let checks = result.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut broken = 0;
+            for c in &checks {
+                let mark = if c.violations.is_empty() {
+                    "ok  "
+                } else {
+                    "FAIL"
+                };
+                println!("{mark} {} ({} checked)", c.name, c.checked);
+                for v in &c.violations {
+                    println!("     - {v}");
+                }
+                broken += c.violations.len();
+            }
+            if broken > 0 {
+                bail!("{broken} violation(s) found ({})", db.describe());
+            }
+            println!("all invariants hold ({})", db.describe());
+            Ok(())
+        }
         Command::Wecom {
             command: WecomCommand::Set(args),
         } => {

@@ -26,4 +26,5 @@ pub mod sqlite;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+pub mod verify;
 pub mod wecom;

@@ -25,6 +25,7 @@ pub mod segments;
 pub mod staff;
 pub mod stores;
 pub mod tokens;
+pub mod verify;
 pub mod wecom;
 pub mod workbench;
 

@@ -543,3 +543,32 @@ async fn wecom_set_configures_a_brands_callback() {
     );
     db.close().await;
 }
+
+/// `shequn verify` on a database with a brand and nothing sold: every check passes, and
+/// what it looked at is printed.
+#[tokio::test]
+async fn verify_reports_each_check_on_a_clean_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+    let made = shequn(
+        &[
+            "brand",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "boss@acme.test",
+        ],
+        &db_args,
+        "a-long-enough-password\n",
+    )
+    .await;
+    assert!(made.ok, "{}", made.stderr);
+    let run = shequn(&["verify"], &db_args, "").await;
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok   stock:"), "{}", run.stdout);
+    assert!(run.stdout.contains("ok   orders:"), "{}", run.stdout);
+    assert!(run.stdout.contains("all invariants hold"), "{}", run.stdout);
+}

@@ -17,6 +17,7 @@ both_engines!(
     a_retried_order_request_places_one_order,
     sixty_four_buyers_race_for_the_last_unit_and_one_order_is_placed,
     unpaid_orders_are_cancelled_or_expire_and_their_stock_comes_back,
+    verify_passes_and_names_a_stock_row_or_total_altered_by_hand,
 );
 
 /// A product on the shelf with one SKU of `stock` units at ¥99; returns the SKU's id.
@@ -287,4 +288,79 @@ async fn unpaid_orders_are_cancelled_or_expire_and_their_stock_comes_back(app: T
     )
     .await
     .assert_problem(403, "forbidden");
+}
+
+async fn verify_passes_and_names_a_stock_row_or_total_altered_by_hand(app: TestApp) {
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 10).await;
+    let body = json!({ "customer_id": demo.customer("SH-001老顾客"), "lines": [{ "sku_id": sku, "quantity": 2 }] });
+    let kept = app
+        .post(&admin, "/api/v1/orders", body.clone())
+        .await
+        .expect(201);
+    let dropped = app.post(&admin, "/api/v1/orders", body).await.expect(201);
+    app.post_empty(&admin, &format!("/api/v1/orders/{}/cancel", id(&dropped)))
+        .await
+        .expect(200);
+    app.post(
+        &admin,
+        &format!("/api/v1/skus/{sku}/stock"),
+        json!({ "reason": "adjusted", "quantity": -1, "note": "盘点" }),
+    )
+    .await
+    .expect(200);
+    let checks = shequn_app::usecases::verify::run(&app.db)
+        .await
+        .expect("verify");
+    assert!(checks.iter().all(|c| c.violations.is_empty()), "{checks:?}");
+    assert_eq!(
+        (checks[0].checked, checks[1].checked),
+        (1, 2),
+        "one SKU, two orders"
+    );
+
+    // A stock row changed by hand, consistent with itself but not with its ledger.
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE skus SET on_hand = on_hand + 5, received = received + 5 WHERE id = $1",
+                    &shequn_app::params![sku],
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+        .expect("alter a stock row");
+    let order = id(&kept);
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE orders SET total = total + 100 WHERE id = $1",
+                    &shequn_app::params![order],
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+        .expect("alter an order total");
+    let checks = shequn_app::usecases::verify::run(&app.db)
+        .await
+        .expect("verify");
+    let stock = &checks[0].violations;
+    assert_eq!(stock.len(), 1, "{checks:?}");
+    assert!(
+        stock[0].contains(&format!("SKU {sku}")) && stock[0].contains("the ledger says received 9"),
+        "{stock:?}"
+    );
+    let orders = &checks[1].violations;
+    assert_eq!(orders.len(), 1, "{checks:?}");
+    assert!(
+        orders[0].contains(&format!("order {order}")) && orders[0].contains("total 19900"),
+        "{orders:?}"
+    );
 }
