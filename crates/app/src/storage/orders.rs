@@ -323,3 +323,128 @@ pub async fn set_pay_within_minutes(
     .await?;
     Ok(())
 }
+
+/// How an earlier report of this gateway transaction was applied, if it was.
+pub async fn payment_outcome(
+    tx: &mut Tx,
+    brand: BrandId,
+    provider: &str,
+    transaction: &str,
+) -> Result<Option<(OrderId, String)>, StoreError> {
+    tx.query_opt(
+        "SELECT order_id, outcome FROM payments
+         WHERE brand_id = $1 AND provider = $2 AND transaction_id = $3",
+        &params![brand, provider, transaction],
+    )
+    .await?
+    .map(|r| Ok((OrderId(r.get(0)?), r.get(1)?)))
+    .transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn record_payment(
+    tx: &mut Tx,
+    brand: BrandId,
+    order: OrderId,
+    provider: &str,
+    transaction: &str,
+    amount: Fen,
+    outcome: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO payments (brand_id, order_id, provider, transaction_id, amount, outcome,
+             received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &params![
+            brand,
+            order.get(),
+            provider,
+            transaction,
+            amount.get(),
+            outcome,
+            now
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A refund booked on an order, waiting for (or done by) the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefundRecord {
+    pub id: i64,
+    pub order: OrderId,
+    pub line_no: Option<i64>,
+    pub amount: Fen,
+    pub restock: i64,
+    /// Sent to the gateway with every attempt of this refund.
+    pub refund_no: String,
+    pub status: String,
+    pub reason: String,
+    pub staff: Option<StaffId>,
+    pub created_at: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_refund(
+    tx: &mut Tx,
+    brand: BrandId,
+    order: OrderId,
+    line_no: Option<i64>,
+    amount: Fen,
+    restock: i64,
+    refund_no: &str,
+    reason: &str,
+    staff: Option<StaffId>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    tx.query_one(
+        "INSERT INTO refunds (brand_id, order_id, line_no, amount, restock, refund_no, status,
+             reason, staff_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $9) RETURNING id",
+        &params![
+            brand,
+            order.get(),
+            line_no,
+            amount.get(),
+            restock,
+            refund_no,
+            reason,
+            staff,
+            now
+        ],
+    )
+    .await?
+    .get(0)
+}
+
+pub async fn refunds_of(
+    tx: &mut Tx,
+    brand: BrandId,
+    order: OrderId,
+) -> Result<Vec<RefundRecord>, StoreError> {
+    tx.query(
+        "SELECT id, order_id, line_no, amount, restock, refund_no, status, reason, staff_id,
+                created_at
+         FROM refunds WHERE brand_id = $1 AND order_id = $2 ORDER BY id",
+        &params![brand, order.get()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(RefundRecord {
+            id: r.get(0)?,
+            order: OrderId(r.get(1)?),
+            line_no: r.get(2)?,
+            amount: Fen::new(r.get(3)?),
+            restock: r.get(4)?,
+            refund_no: r.get(5)?,
+            status: r.get(6)?,
+            reason: r.get(7)?,
+            staff: r.get::<Option<i64>>(8)?.map(StaffId),
+            created_at: r.get(9)?,
+        })
+    })
+    .collect()
+}

@@ -54,8 +54,9 @@ pub async fn stock(tx: &mut Tx, limit: i64) -> Result<Findings, StoreError> {
 }
 
 /// Orders: the total is the sum of the lines, money never runs backwards (refunded ≤ paid,
-/// per line refunded ≤ the line's amount, the lines' refunds add up to the order's), and
-/// the status agrees with the money.
+/// per line refunded ≤ the line's amount, the lines' refunds add up to the order's — except
+/// a payment that arrived after the order closed, refunded whole), and the status agrees
+/// with the money.
 pub async fn orders(tx: &mut Tx, limit: i64) -> Result<Findings, StoreError> {
     let checked = count(tx, "orders").await?;
     let rows = tx
@@ -71,7 +72,10 @@ pub async fn orders(tx: &mut Tx, limit: i64) -> Result<Findings, StoreError> {
                  FROM order_lines GROUP BY brand_id, order_id
              ) l ON l.brand_id = o.brand_id AND l.order_id = o.id
              WHERE o.total <> COALESCE(l.amount, 0) OR o.refunded > o.paid
-                OR o.refunded <> COALESCE(l.refunded, 0) OR COALESCE(l.over, 0) > 0
+                -- A payment that came after the order closed is refunded whole, on no line.
+                OR (o.refunded <> COALESCE(l.refunded, 0)
+                    AND NOT (o.status IN ('cancelled', 'expired') AND COALESCE(l.refunded, 0) = 0))
+                OR COALESCE(l.over, 0) > 0
                 OR (o.status = 'pending_payment' AND o.paid <> 0)
                 OR (o.status IN ('paid', 'shipped', 'completed') AND o.paid <> o.total)
                 OR (o.status IN ('cancelled', 'expired') AND o.paid <> o.refunded)

@@ -385,3 +385,243 @@ pub async fn set_pay_within_minutes(db: &Db, actor: &Actor, minutes: i64) -> Res
     })
     .await
 }
+
+/// What a gateway's report of a payment did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentApplied {
+    /// The order is paid now.
+    Paid,
+    /// This transaction was applied before (a gateway's retry): nothing changed.
+    Duplicate,
+    /// The order could no longer take the money (cancelled or expired first): a refund of
+    /// the amount is booked, under this refund number.
+    RefundBooked(String),
+}
+
+fn refund_no() -> String {
+    // 32 hex characters fit every gateway's refund number.
+    crate::secrets::random_secret("")[..32].to_owned()
+}
+
+/// Applies a gateway's report that `amount` was paid for the order in transaction
+/// `transaction`, once per (provider, transaction), whatever order reports arrive in. The
+/// payment providers (sandbox, WeChat Pay) call this after checking the report's signature.
+#[tracing::instrument(skip(db), fields(brand = %brand, target = %order))]
+pub async fn confirm_payment(
+    db: &Db,
+    brand: BrandId,
+    order: OrderId,
+    provider: &str,
+    transaction: &str,
+    amount: i64,
+) -> Result<PaymentApplied, AppError> {
+    let provider = provider.to_owned();
+    let transaction = transaction.to_owned();
+    db.write(move |tx| {
+        Box::pin(async move {
+            if store::payment_outcome(tx, brand, &provider, &transaction)
+                .await?
+                .is_some()
+            {
+                return Ok(PaymentApplied::Duplicate);
+            }
+            let now = now_ms();
+            let amount = shequn_domain::Fen::new(amount);
+            let (_, outcome) = apply_in(
+                tx,
+                brand,
+                order,
+                OrderEvent::PaymentConfirmed { amount, at: now },
+                "payment_received",
+                None,
+                now,
+            )
+            .await?;
+            let (applied, label) = match outcome {
+                Outcome::RefundDue(due) => {
+                    let no = refund_no();
+                    store::insert_refund(
+                        tx,
+                        brand,
+                        order,
+                        None,
+                        due,
+                        0,
+                        &no,
+                        "paid after the order closed",
+                        None,
+                        now,
+                    )
+                    .await?;
+                    (PaymentApplied::RefundBooked(no), "refund_due")
+                }
+                Outcome::AlreadyApplied => (PaymentApplied::Duplicate, "already_applied"),
+                _ => {
+                    crate::storage::jobs::cancel_by_key(
+                        tx,
+                        brand,
+                        EXPIRE_JOB,
+                        &expire_key(order),
+                        now,
+                    )
+                    .await?;
+                    (PaymentApplied::Paid, "applied")
+                }
+            };
+            store::record_payment(
+                tx,
+                brand,
+                order,
+                &provider,
+                &transaction,
+                amount,
+                label,
+                now,
+            )
+            .await?;
+            Ok(applied)
+        })
+    })
+    .await
+}
+
+/// Staff ship a paid order.
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn ship(db: &Db, actor: &Actor, id: OrderId) -> Result<Placed, AppError> {
+    step(db, actor, id, |at| OrderEvent::Ship { at }, "shipped").await
+}
+
+/// The order is complete (the buyer confirmed receipt).
+#[tracing::instrument(skip(db), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn complete(db: &Db, actor: &Actor, id: OrderId) -> Result<Placed, AppError> {
+    step(db, actor, id, |at| OrderEvent::Complete { at }, "completed").await
+}
+
+async fn step(
+    db: &Db,
+    actor: &Actor,
+    id: OrderId,
+    event: fn(i64) -> OrderEvent,
+    name: &'static str,
+) -> Result<Placed, AppError> {
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            visible_order(tx, &actor, id).await?;
+            let now = now_ms();
+            let (placed, _) = apply_in(
+                tx,
+                actor.brand,
+                id,
+                event(now),
+                name,
+                Some(actor.staff),
+                now,
+            )
+            .await?;
+            Ok(placed)
+        })
+    })
+    .await
+}
+
+/// A refund as staff ask for it.
+#[derive(Debug, Clone)]
+pub struct RefundInput {
+    /// A line (0-based), or None for the order as a whole.
+    pub line: Option<i64>,
+    /// Fen.
+    pub amount: i64,
+    /// Units of that line that came back to stock.
+    pub restock: i64,
+    pub reason: String,
+}
+
+/// Books a refund (full or partial, per line or on the whole order) that staff approved:
+/// never more than was paid, over any number of refunds (the order's row is locked while
+/// it is checked); returned units go back on hand. The refund waits for the gateway under
+/// its own refund number.
+#[tracing::instrument(skip(db, input), fields(brand = %actor.brand, actor = %actor.staff, target = %id))]
+pub async fn refund(
+    db: &Db,
+    actor: &Actor,
+    id: OrderId,
+    input: RefundInput,
+) -> Result<(Placed, String), AppError> {
+    let reason = input.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", Reason::Required));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "reason",
+            Reason::TooLong {
+                max: 200,
+                got: reason.chars().count(),
+            },
+        ));
+    }
+    let line = input
+        .line
+        .map(|l| usize::try_from(l).map_err(|_| AppError::invalid("line_no", Reason::Negative)))
+        .transpose()?;
+    let restock =
+        u32::try_from(input.restock).map_err(|_| AppError::invalid("restock", Reason::Negative))?;
+    let actor = *actor;
+    db.write(move |tx| {
+        Box::pin(async move {
+            visible_order(tx, &actor, id).await?;
+            Actor::require(
+                actor.role != Role::ShopGuide,
+                "managers and brand admins approve refunds",
+            )?;
+            let now = now_ms();
+            let event = OrderEvent::Refund {
+                line,
+                amount: shequn_domain::Fen::new(input.amount),
+                restock,
+            };
+            let (placed, outcome) = apply_in(
+                tx,
+                actor.brand,
+                id,
+                event,
+                "refunded",
+                Some(actor.staff),
+                now,
+            )
+            .await?;
+            let Outcome::Refund { amount, restock } = outcome else {
+                return Err(AppError::Internal("a refund booked no refund".into()));
+            };
+            for (sku, qty) in &restock {
+                let m = Move {
+                    sku: *sku,
+                    reason: StockReason::Returned,
+                    quantity: i64::from(*qty),
+                    note: &reason,
+                    staff: Some(actor.staff),
+                    order: Some(id),
+                };
+                move_stock_in(tx, actor.brand, &m, now).await?;
+            }
+            let units: i64 = restock.iter().map(|(_, q)| i64::from(*q)).sum();
+            let no = refund_no();
+            store::insert_refund(
+                tx,
+                actor.brand,
+                id,
+                line.map(|l| l as i64),
+                amount,
+                units,
+                &no,
+                &reason,
+                Some(actor.staff),
+                now,
+            )
+            .await?;
+            Ok((placed, no))
+        })
+    })
+    .await
+}

@@ -197,8 +197,12 @@ fn case(method: &str, path: &str) -> Option<Case> {
         ("get" | "post", "/api/v1/products") => Catalogue,
         ("get" | "post", "/api/v1/orders") => Orders,
         ("get" | "put", "/api/v1/order-settings") => BrandSettings,
-        ("get", "/api/v1/orders/{order_id}") | ("post", "/api/v1/orders/{order_id}/cancel") => {
-            Foreign(Order, None)
+        ("get", "/api/v1/orders/{order_id}")
+        | ("post", "/api/v1/orders/{order_id}/cancel")
+        | ("post", "/api/v1/orders/{order_id}/ship")
+        | ("post", "/api/v1/orders/{order_id}/complete") => Foreign(Order, None),
+        ("post", "/api/v1/orders/{order_id}/refunds") => {
+            Foreign(Order, Some(json!({ "amount": 1, "reason": "hijack" })))
         }
         ("get", "/api/v1/products/{product_id}") => Foreign(Product, None),
         ("put", "/api/v1/products/{product_id}") => Foreign(

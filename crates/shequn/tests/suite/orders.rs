@@ -18,6 +18,8 @@ both_engines!(
     sixty_four_buyers_race_for_the_last_unit_and_one_order_is_placed,
     unpaid_orders_are_cancelled_or_expire_and_their_stock_comes_back,
     verify_passes_and_names_a_stock_row_or_total_altered_by_hand,
+    a_paid_order_ships_completes_and_is_refunded_in_part_never_beyond_what_was_paid,
+    a_late_payment_on_a_cancelled_order_books_a_refund_and_duplicates_change_nothing,
 );
 
 /// A product on the shelf with one SKU of `stock` units at ¥99; returns the SKU's id.
@@ -363,4 +365,207 @@ async fn verify_passes_and_names_a_stock_row_or_total_altered_by_hand(app: TestA
         orders[0].contains(&format!("order {order}")) && orders[0].contains("total 19900"),
         "{orders:?}"
     );
+}
+
+async fn confirm(
+    app: &TestApp,
+    brand: i64,
+    order: i64,
+    txn: &str,
+    amount: i64,
+) -> shequn_app::usecases::orders::PaymentApplied {
+    shequn_app::usecases::orders::confirm_payment(
+        &app.db,
+        shequn_domain::BrandId(brand),
+        shequn_domain::OrderId(order),
+        "sandbox",
+        txn,
+        amount,
+    )
+    .await
+    .expect("a payment report")
+}
+
+async fn a_paid_order_ships_completes_and_is_refunded_in_part_never_beyond_what_was_paid(
+    app: TestApp,
+) {
+    use shequn_app::usecases::orders::PaymentApplied;
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 10).await;
+    let o = app
+        .post(&admin, "/api/v1/orders", json!({ "customer_id": demo.customer("SH-001老顾客"), "lines": [{ "sku_id": sku, "quantity": 3 }] }))
+        .await
+        .expect(201);
+    let order = id(&o);
+    // Not paid yet: shipping refuses.
+    app.post_empty(&admin, &format!("/api/v1/orders/{order}/ship"))
+        .await
+        .assert_problem(409, "invalid_transition");
+    // The gateway reports the payment (the sandbox and WeChat Pay call this after checking
+    // the signature); a wrong amount is refused, a repeat changes nothing.
+    let wrong = shequn_app::usecases::orders::confirm_payment(
+        &app.db,
+        shequn_domain::BrandId(demo.brand_id),
+        shequn_domain::OrderId(order),
+        "sandbox",
+        "t-0",
+        100,
+    )
+    .await;
+    assert!(wrong.is_err(), "{wrong:?}");
+    assert_eq!(
+        confirm(&app, demo.brand_id, order, "t-1", 29_700).await,
+        PaymentApplied::Paid
+    );
+    assert_eq!(
+        confirm(&app, demo.brand_id, order, "t-1", 29_700).await,
+        PaymentApplied::Duplicate
+    );
+    let paid = app
+        .get(&admin, &format!("/api/v1/orders/{order}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        (paid["status"].clone(), paid["paid"].clone()),
+        (json!("paid"), json!(29_700))
+    );
+    assert_eq!(
+        app.get(&admin, "/api/v1/jobs?status=cancelled")
+            .await
+            .expect(200)["total"],
+        1,
+        "no expiry for a paid order"
+    );
+    app.post_empty(&admin, &format!("/api/v1/orders/{order}/ship"))
+        .await
+        .expect(200);
+    let done = app
+        .post_empty(&admin, &format!("/api/v1/orders/{order}/complete"))
+        .await
+        .expect(200);
+    assert_eq!(done["status"], "completed");
+
+    // A guide cannot approve refunds.
+    let guide = app.login(GUIDE01).await;
+    let refunds = format!("/api/v1/orders/{order}/refunds");
+    app.post(
+        &guide,
+        &refunds,
+        json!({ "line_no": 0, "amount": 100, "reason": "x" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    // One unit back with ¥99.00 refunded: the unit is on hand again.
+    let first = app
+        .post(
+            &admin,
+            &refunds,
+            json!({ "line_no": 0, "amount": 9_900, "restock": 1, "reason": "一盒破损" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(first["order"]["refunded"], 9_900);
+    assert_eq!(first["refund_no"].as_str().map(str::len), Some(32));
+    assert_eq!(
+        stock_of(&app, &admin, sku).await["on_hand"],
+        8,
+        "10 - 3 + 1"
+    );
+    // Eight concurrent refunds of ¥50.00 against the ¥198.00 left: three fit, none beyond.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (client, base, token, path) = (
+            app.client.clone(),
+            app.base.clone(),
+            admin.clone(),
+            refunds.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}{path}"))
+                .bearer_auth(token)
+                .header("idempotency-key", format!("refund-{i}"))
+                .json(&json!({ "amount": 5_000, "reason": "补偿" }))
+                .send()
+                .await
+                .expect("an answer")
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.expect("a refund"));
+    }
+    assert_eq!(codes.iter().filter(|c| **c == 201).count(), 3, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 409).count(), 5, "{codes:?}");
+    let after = app
+        .get(&admin, &format!("/api/v1/orders/{order}"))
+        .await
+        .expect(200);
+    assert_eq!(after["refunded"], 9_900 + 3 * 5_000);
+    app.post(
+        &admin,
+        &refunds,
+        json!({ "amount": 4_801, "reason": "超出" }),
+    )
+    .await
+    .assert_problem(409, "refund_exceeds_paid");
+    let last = app
+        .post(
+            &admin,
+            &refunds,
+            json!({ "amount": 4_800, "reason": "余款" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(last["order"]["status"], "refunded");
+    let checks = shequn_app::usecases::verify::run(&app.db)
+        .await
+        .expect("verify");
+    assert!(checks.iter().all(|c| c.violations.is_empty()), "{checks:?}");
+}
+
+async fn a_late_payment_on_a_cancelled_order_books_a_refund_and_duplicates_change_nothing(
+    app: TestApp,
+) {
+    use shequn_app::usecases::orders::PaymentApplied;
+    let demo = app.demo().await;
+    let admin = app.login(ADMIN).await;
+    let sku = sku_with(&app, &admin, 10).await;
+    let o = app
+        .post(&admin, "/api/v1/orders", json!({ "customer_id": demo.customer("SH-001老顾客"), "lines": [{ "sku_id": sku, "quantity": 1 }] }))
+        .await
+        .expect(201);
+    let order = id(&o);
+    app.post_empty(&admin, &format!("/api/v1/orders/{order}/cancel"))
+        .await
+        .expect(200);
+    let late = confirm(&app, demo.brand_id, order, "late-1", 9_900).await;
+    assert!(
+        matches!(late, PaymentApplied::RefundBooked(ref no) if no.len() == 32),
+        "{late:?}"
+    );
+    assert_eq!(
+        confirm(&app, demo.brand_id, order, "late-1", 9_900).await,
+        PaymentApplied::Duplicate
+    );
+    let still = app
+        .get(&admin, &format!("/api/v1/orders/{order}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        still["status"], "cancelled",
+        "a late payment does not resurrect the order"
+    );
+    assert_eq!(
+        (still["paid"].clone(), still["refunded"].clone()),
+        (json!(9_900), json!(9_900))
+    );
+    assert_eq!(stock_of(&app, &admin, sku).await["on_hand"], 10);
+    let checks = shequn_app::usecases::verify::run(&app.db)
+        .await
+        .expect("verify");
+    assert!(checks.iter().all(|c| c.violations.is_empty()), "{checks:?}");
 }

@@ -26,6 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_orders, place_order))
         .routes(routes!(get_order))
         .routes(routes!(cancel_order))
+        .routes(routes!(ship_order))
+        .routes(routes!(complete_order))
+        .routes(routes!(refund_order))
         .routes(routes!(get_settings, set_settings))
 }
 
@@ -257,4 +260,83 @@ async fn set_settings(
     Ok(Json(SettingsIo {
         pay_within_minutes: m,
     }))
+}
+
+/// Ship a paid order.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/ship", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = i64, Path)),
+    responses((status = 200, body = OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn ship_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<OrderOut>, ApiError> {
+    let placed = orders::ship(&state.db, &caller.actor, OrderId(id)).await?;
+    Ok(Json(order_out(placed, None)))
+}
+
+/// Complete a shipped order (the buyer confirmed receipt).
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/complete", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = i64, Path)),
+    responses((status = 200, body = OrderOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn complete_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<OrderOut>, ApiError> {
+    let placed = orders::complete(&state.db, &caller.actor, OrderId(id)).await?;
+    Ok(Json(order_out(placed, None)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundIn {
+    /// The line (0-based, as listed); absent for the order as a whole.
+    pub line_no: Option<i64>,
+    /// Fen, more than 0; never more than is left to refund.
+    pub amount: i64,
+    /// Units of that line that came back to stock.
+    #[serde(default)]
+    pub restock: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundOut {
+    pub order: OrderOut,
+    /// The refund's number at the gateway (reused by every retry of this refund).
+    pub refund_no: String,
+}
+
+/// Book a refund staff approved (managers and admins): full or partial, per line or on the
+/// whole order, never more than was paid (409 `refund_exceeds_paid`); returned units go
+/// back to stock.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/refunds", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = RefundIn,
+    responses((status = 201, body = RefundOut), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn refund_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+    ApiJson(input): ApiJson<RefundIn>,
+) -> Result<(StatusCode, Json<RefundOut>), ApiError> {
+    let (placed, refund_no) = orders::refund(
+        &state.db,
+        &caller.actor,
+        OrderId(id),
+        orders::RefundInput {
+            line: input.line_no,
+            amount: input.amount,
+            restock: input.restock,
+            reason: input.reason,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RefundOut {
+            order: order_out(placed, None),
+            refund_no,
+        }),
+    ))
 }
