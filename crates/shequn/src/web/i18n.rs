@@ -15,7 +15,9 @@ pub mod import;
 pub mod jobs;
 pub mod login;
 pub mod nav;
+pub mod orders;
 pub mod privacy;
+pub mod products;
 pub mod regions;
 pub mod screening;
 pub mod segments;
@@ -89,6 +91,8 @@ pub struct Text {
     pub staff: staff::Staff,
     pub communities: communities::Communities,
     pub customers: customers::Customers,
+    pub products: products::Products,
+    pub orders: orders::Orders,
     pub import: import::Import,
     pub jobs: jobs::Jobs,
     pub screening: screening::Screening,
@@ -111,6 +115,8 @@ pub static ZH: Text = Text {
     staff: staff::ZH,
     communities: communities::ZH,
     customers: customers::ZH,
+    products: products::ZH,
+    orders: orders::ZH,
     import: import::ZH,
     jobs: jobs::ZH,
     screening: screening::ZH,
@@ -133,6 +139,8 @@ pub static EN: Text = Text {
     staff: staff::EN,
     communities: communities::EN,
     customers: customers::EN,
+    products: products::EN,
+    orders: orders::EN,
     import: import::EN,
     jobs: jobs::EN,
     screening: screening::EN,

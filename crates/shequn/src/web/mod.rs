@@ -7,8 +7,9 @@
 //! its paging), [`form::FormState`], `ui::input` and [`form::form_failed`] (a form with
 //! its errors beside the inputs), [`Console::done`] (post/redirect/get with a message
 //! naming what was done), and its texts as one area of [`i18n::Text`]. The layers below
-//! check CSRF for every state-changing request (but the customer import's file upload,
-//! which checks its form's token itself) and mark every page `no-store`.
+//! check CSRF for every state-changing request (but the file uploads of the customer
+//! import and of product images, which check their form's token themselves) and mark
+//! every page `no-store`.
 
 mod account;
 mod audit;
@@ -25,6 +26,8 @@ pub mod i18n;
 mod jobs;
 mod list;
 mod login;
+mod orders;
+mod products;
 mod regions;
 mod screening;
 mod segments;
@@ -55,6 +58,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(staff::router())
         .merge(communities::router())
         .merge(customers::router())
+        .merge(products::router())
+        .merge(orders::router())
         .merge(segments::router())
         .merge(settings::router())
         .merge(screening::router())
@@ -65,9 +70,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/lang/{code}", get(chrome::switch_language))
         // Innermost first: the CSRF check runs after the same-origin check.
         .layer(from_fn_with_state(state.clone(), csrf::require_token))
-        // A file upload (multipart, up to 20 MiB) is no body for the CSRF layer: the page
-        // checks its form's token itself. The same-origin check and page headers apply.
+        // A file upload (multipart: a customers' CSV up to 20 MiB, a product image up to
+        // 2 MiB) is no body for the CSRF layer: the page checks its form's token itself.
+        // The same-origin check and page headers apply.
         .merge(customer_import::router())
+        .merge(products::upload_router())
         .layer(from_fn(same_origin_forms))
         .layer(from_fn_with_state(state, page_headers))
         // The style sheet may be cached: it is not a page.

@@ -20,6 +20,7 @@ mod console_communities;
 mod console_customers;
 mod console_import;
 mod console_jobs;
+mod console_products;
 mod console_screening;
 mod console_segments;
 mod console_workbench;
