@@ -17,7 +17,7 @@ use shequn_app::usecases::customers::{self, ListQuery};
 use shequn_app::usecases::dashboard::{self, Counts};
 use shequn_app::usecases::screening::{self, DecisionQuery, TaskQuery};
 use shequn_app::usecases::workbench::{self, CommunityToday};
-use shequn_domain::{AuditEntry, Condition, Customer, Decision, Evidence, RemovalTask};
+use shequn_domain::{AuditEntry, Customer, Decision, RemovalTask};
 use shequn_domain::{Cursor, PageSize, Role};
 
 use super::audit_text;
@@ -134,58 +134,6 @@ impl HomePage {
 /// How many operation-log events the home page shows.
 const RECENT_EVENTS: i64 = 8;
 
-/// `template` with each `{key}` of `pairs` replaced by its value, in one pass (as the
-/// screening pages word evidence).
-fn fill_in(template: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    'scan: while let Some(at) = rest.find('{') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        for (key, value) in pairs {
-            if let Some(after) = tail.strip_prefix(*key) {
-                out.push_str(value);
-                rest = after;
-                continue 'scan;
-            }
-        }
-        out.push('{');
-        rest = &tail[1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Why a condition held, as a sentence in the page's language (the same words as the
-/// review queue, `/screening/decisions`).
-fn evidence_text(lang: Lang, e: &Evidence) -> String {
-    let t = lang.text();
-    let s = &t.screening;
-    let saw = e.saw.as_str();
-    let both =
-        |template: &str, value: &str| fill_in(template, &[("{saw}", saw), ("{value}", value)]);
-    match &e.condition {
-        Condition::NicknamePrefix { value } => both(s.ev_nickname_prefix, value.as_str()),
-        Condition::NicknameSuffix { value } => both(s.ev_nickname_suffix, value.as_str()),
-        Condition::NicknameRegex { value } => both(s.ev_nickname_regex, value.as_str()),
-        Condition::NicknameReduplicated => both(s.ev_nickname_reduplicated, ""),
-        Condition::AvatarFlagged => s.ev_avatar_flagged.to_owned(),
-        Condition::ChannelIn { .. } => {
-            fill_in(s.ev_channel_in, &[("{saw}", t.customers.channel_name(saw))])
-        }
-        Condition::TierIn { .. } => fill_in(s.ev_tier_in, &[("{saw}", t.customers.tier_name(saw))]),
-        Condition::AccountYoungerThanDays { value } => {
-            both(s.ev_account_younger_than_days, value.to_string().as_str())
-        }
-        Condition::JoinsInDayAtLeast { value } => {
-            both(s.ev_joins_in_day_at_least, value.to_string().as_str())
-        }
-        Condition::LinksPostedAtLeast { value } => {
-            both(s.ev_links_posted_at_least, value.to_string().as_str())
-        }
-    }
-}
-
 fn review_line(lang: Lang, d: &Decision) -> ReviewLine {
     ReviewLine {
         customer_id: d.customer_id.get(),
@@ -194,7 +142,7 @@ fn review_line(lang: Lang, d: &Decision) -> ReviewLine {
         evidence: d
             .evidence
             .iter()
-            .map(|e| evidence_text(lang, e))
+            .map(|e| super::screening::evidence_text(lang, e))
             .collect::<Vec<_>>()
             .join(lang.text().screening.evidence_separator),
     }

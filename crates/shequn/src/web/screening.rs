@@ -157,7 +157,7 @@ fn conditions_text(t: &Text, conditions: &[Condition]) -> String {
 /// Why a condition held, as a sentence in the page's language: 「昵称“A小美”以“A”开头」,
 /// 「24 小时内加入了 3 个群（≥3）」 (in English like [`Evidence::describe`], with the
 /// console's words for channels and tiers).
-fn evidence_text(lang: Lang, e: &Evidence) -> String {
+pub(super) fn evidence_text(lang: Lang, e: &Evidence) -> String {
     let t = lang.text();
     let s = &t.screening;
     let saw = e.saw.as_str();

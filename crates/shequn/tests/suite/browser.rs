@@ -14,19 +14,19 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Window sizes, in CSS pixels: a guide's phone and an office screen.
-const PHONE: (u32, u32) = (390, 844);
-const DESKTOP: (u32, u32) = (1280, 900);
+pub(crate) const PHONE: (u32, u32) = (390, 844);
+pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 
 /// A chromedriver process, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     _profile: tempfile::TempDir,
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Driver {
     /// Ends the WebDriver session (the chromedriver process goes on drop).
-    async fn finish(self) {
+    pub(crate) async fn finish(self) {
         self.client
             .clone()
             .close()
@@ -43,7 +43,7 @@ impl Drop for Driver {
 }
 
 /// A headless Chromium session with a window of `size` (width, height).
-async fn driver(size: (u32, u32)) -> Option<Driver> {
+pub(crate) async fn driver(size: (u32, u32)) -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
         if ci {
@@ -112,7 +112,7 @@ async fn driver(size: (u32, u32)) -> Option<Driver> {
 
 /// Waits until the element at `css` exists and its text satisfies `ok`; returns the text.
 /// Polling, because after a click the old page may still be showing.
-async fn text_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn text_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
     let mut last = String::from("<no element>");
     for _ in 0..100 {
         if let Ok(el) = c.find(Locator::Css(css)).await
@@ -128,15 +128,15 @@ async fn text_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String 
     panic!("{css} never showed the expected text; last seen: {last:?}");
 }
 
-async fn text_is(c: &Client, css: &str, expected: &str) {
+pub(crate) async fn text_is(c: &Client, css: &str, expected: &str) {
     text_until(c, css, |t| t == expected).await;
 }
 
-async fn text_has(c: &Client, css: &str, parts: &[&str]) -> String {
+pub(crate) async fn text_has(c: &Client, css: &str, parts: &[&str]) -> String {
     text_until(c, css, |t| parts.iter().all(|p| t.contains(p))).await
 }
 
-async fn fill(c: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, value: &str) {
     let el = c
         .find(Locator::Css(css))
         .await
@@ -145,7 +145,7 @@ async fn fill(c: &Client, css: &str, value: &str) {
     el.send_keys(value).await.expect("type into input");
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
@@ -155,7 +155,7 @@ async fn click(c: &Client, css: &str) {
 }
 
 /// Signs in through the login page and waits for the console.
-async fn sign_in(c: &Client, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in(c: &Client, app: &TestApp, email: &str) {
     c.goto(&format!("{}/login", app.base))
         .await
         .expect("open the login page");
@@ -210,7 +210,7 @@ async fn form_open(c: &Client, css: &str) -> bool {
 }
 
 /// Whether the page is wider than the window (something would need sideways scrolling).
-async fn scrolls_sideways(c: &Client) -> bool {
+pub(crate) async fn scrolls_sideways(c: &Client) -> bool {
     let widths = c
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth];",

@@ -4,184 +4,18 @@
 //! link whose QR code shows; on a phone the home and the community's page need no
 //! sideways scrolling. Missing browser: skipped loudly, or a failure under CI.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::both_engines;
-use crate::common::{DEMO_PASSWORD, GUIDE01, TestApp};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Window sizes, in CSS pixels: a guide's phone and an office screen.
-const PHONE: (u32, u32) = (390, 844);
-const DESKTOP: (u32, u32) = (1280, 900);
+use crate::browser::{
+    DESKTOP, PHONE, click, driver, fill, scrolls_sideways, sign_in, text_has, text_is,
+};
+use crate::common::{GUIDE01, TestApp};
 
 const SH001_SALES: &str = "上海南京西路店福利群";
-
-/// A chromedriver process, killed when dropped.
-struct Driver {
-    child: Child,
-    _profile: tempfile::TempDir,
-    client: Client,
-}
-
-impl Driver {
-    /// Ends the WebDriver session (the chromedriver process goes on drop).
-    async fn finish(self) {
-        self.client
-            .clone()
-            .close()
-            .await
-            .expect("close the browser session");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A headless Chromium session with a window of `size` (width, height).
-async fn driver(size: (u32, u32)) -> Option<Driver> {
-    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
-        if ci {
-            panic!(
-                "CI=true but {CHROMIUM} / {CHROMEDRIVER} are missing: install chromium and chromium-driver"
-            );
-        }
-        // Straight to stderr: the test harness swallows eprintln! of passing tests.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!! SKIPPING browser test: {CHROMIUM} or {CHROMEDRIVER} not installed (apt-get install chromium chromium-driver) !!!\n"
-        );
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port for chromedriver")
-        .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let profile = tempfile::tempdir().expect("a temp profile dir");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic",
-                format!("--window-size={},{}", size.0, size.1),
-                "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": {"intl.accept_languages": "zh-CN,zh"}
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let mut last_err = String::new();
-    for _ in 0..50 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(client) => {
-                return Some(Driver {
-                    child,
-                    _profile: profile,
-                    client,
-                });
-            }
-            Err(e) => {
-                last_err = e.to_string();
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-    }
-    panic!("could not start a Chromium session through chromedriver: {last_err}");
-}
-
-/// Waits until the element at `css` exists and its text satisfies `ok`; returns the text.
-/// Polling, because after a click the old page may still be showing.
-async fn text_until(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
-    let mut last = String::from("<no element>");
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(css)).await
-            && let Ok(text) = el.text().await
-        {
-            if ok(&text) {
-                return text;
-            }
-            last = text;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed the expected text; last seen: {last:?}");
-}
-
-async fn text_is(c: &Client, css: &str, expected: &str) {
-    text_until(c, css, |t| t == expected).await;
-}
-
-async fn text_has(c: &Client, css: &str, parts: &[&str]) -> String {
-    text_until(c, css, |t| parts.iter().all(|p| t.contains(p))).await
-}
-
-async fn fill(c: &Client, css: &str, value: &str) {
-    let el = c
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.clear().await.expect("clear input");
-    el.send_keys(value).await.expect("type into input");
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Signs in through the login page and waits for the console.
-async fn sign_in(c: &Client, app: &TestApp, email: &str) {
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .expect("open the login page");
-    fill(c, "#login-email", email).await;
-    fill(c, "#login-password", DEMO_PASSWORD).await;
-    click(c, "#login-submit").await;
-    text_until(c, "#nav-home", |_| true).await;
-}
-
-/// Whether the page is wider than the window (something would need sideways scrolling).
-async fn scrolls_sideways(c: &Client) -> bool {
-    let widths = c
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .expect("measure the page");
-    let width = |i: usize| widths[i].as_i64().expect("a width in pixels");
-    width(0) > width(1)
-}
 
 /// Waits until the image at `css` has loaded; its natural width in pixels (0: it never
 /// loaded).
