@@ -88,6 +88,28 @@ pub async fn move_stock_in(
     Ok(after)
 }
 
+/// Records a new SKU's starting stock as received (nothing when it starts empty).
+async fn receive_initial(
+    tx: &mut Tx,
+    actor: &Actor,
+    sku: SkuId,
+    stock: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    if stock > 0 {
+        let m = Move {
+            sku,
+            reason: StockReason::Received,
+            quantity: stock,
+            note: "初始库存",
+            staff: Some(actor.staff),
+            order: None,
+        };
+        move_stock_in(tx, actor.brand, &m, now).await?;
+    }
+    Ok(())
+}
+
 /// Creates a product with its SKUs (1 to 50) and their starting stock, recorded as received.
 #[tracing::instrument(skip(db, input, skus), fields(brand = %actor.brand, actor = %actor.staff))]
 pub async fn create_product(
@@ -115,17 +137,7 @@ pub async fn create_product(
             let id = store::insert_product(tx, actor.brand, &draft, now).await?;
             for (sku, stock) in &skus {
                 let sku_id = store::insert_sku(tx, actor.brand, id, sku, now).await?;
-                if *stock > 0 {
-                    let m = Move {
-                        sku: sku_id,
-                        reason: StockReason::Received,
-                        quantity: *stock,
-                        note: "初始库存",
-                        staff: Some(actor.staff),
-                        order: None,
-                    };
-                    move_stock_in(tx, actor.brand, &m, now).await?;
-                }
+                receive_initial(tx, &actor, sku_id, *stock, now).await?;
             }
             store::product_by_id(tx, actor.brand, id)
                 .await?
@@ -188,17 +200,7 @@ pub async fn add_sku(
             let (draft, stock) = parse_sku(&input)?;
             let now = now_ms();
             let sku_id = store::insert_sku(tx, actor.brand, product, &draft, now).await?;
-            if stock > 0 {
-                let m = Move {
-                    sku: sku_id,
-                    reason: StockReason::Received,
-                    quantity: stock,
-                    note: "初始库存",
-                    staff: Some(actor.staff),
-                    order: None,
-                };
-                move_stock_in(tx, actor.brand, &m, now).await?;
-            }
+            receive_initial(tx, &actor, sku_id, stock, now).await?;
             store::product_by_id(tx, actor.brand, product)
                 .await?
                 .ok_or(AppError::NotFound("product"))

@@ -92,13 +92,10 @@ pub async fn place(db: &Db, actor: &Actor, input: PlaceInput) -> Result<Placed, 
             // SKU is written: on PostgreSQL a foreign key check takes a share lock on the
             // SKU, and share locks held by many buyers waiting to lock it for update would
             // deadlock. Buyers of one SKU queue here; each sees what the one before left.
-            let mut skus: Vec<SkuId> = order.lines.iter().map(|l| l.sku).collect();
-            skus.sort_by_key(|s| s.get());
-            for (sku, line) in skus
-                .iter()
-                .filter_map(|s| order.lines.iter().find(|l| l.sku == *s).map(|l| (*s, l)))
-            {
-                let level = catalogue::lock_stock(tx, actor.brand, sku)
+            let mut by_sku: Vec<_> = order.lines.iter().collect();
+            by_sku.sort_by_key(|l| l.sku.get());
+            for line in by_sku {
+                let level = catalogue::lock_stock(tx, actor.brand, line.sku)
                     .await?
                     .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
                 level.apply(StockReason::Sold, i64::from(line.quantity))?;
