@@ -50,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         command: WecomCommand,
     },
+    /// Payment providers of a brand.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
     /// Measure this machine (run a release build: `cargo run --release -- bench …`).
     Bench {
         #[command(subcommand)]
@@ -153,6 +158,52 @@ pub struct WecomSetArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// WeChat Pay API v3 (微信支付) merchant settings.
+    Wechat {
+        #[command(subcommand)]
+        command: WechatPayCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WechatPayCommand {
+    /// Set the brand's merchant id, app id, merchant certificate serial, merchant private
+    /// key, APIv3 key and platform certificates, replacing earlier ones. The keys are read
+    /// from files (never from the command line) and stored sealed with the server's secret
+    /// key (`SHEQUN_SECRET_KEY` or `secret.key` in the data directory); nothing secret is
+    /// printed.
+    Set(WechatPaySetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WechatPaySetArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The brand's slug.
+    #[arg(long)]
+    pub brand: String,
+    /// The merchant id (商户号).
+    #[arg(long)]
+    pub mchid: String,
+    /// The app id (公众号 / 小程序 AppID) payments are made in.
+    #[arg(long)]
+    pub appid: String,
+    /// Serial of the merchant's API certificate (商户API证书序列号).
+    #[arg(long)]
+    pub serial: String,
+    /// The merchant's API private key, PEM (apiclient_key.pem).
+    #[arg(long)]
+    pub private_key: PathBuf,
+    /// A file holding the 32-character APIv3 key.
+    #[arg(long)]
+    pub apiv3_key_file: PathBuf,
+    /// A WeChat Pay platform certificate, PEM; repeat for each (1 to 8).
+    #[arg(long, required = true)]
+    pub platform_cert: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BrandCommand {
     /// Create a brand and its first brand admin. The admin's password (10-128 characters)
     /// is read from the first line of standard input, so it never shows in `ps` or history.
@@ -198,6 +249,19 @@ impl DbArgs {
             Some(_) => bail!("--database-url must start with postgres:// or postgresql://"),
             None => Ok(DbConfig::SqliteDir(self.data_dir.clone())),
         }
+    }
+
+    /// The key that opens secrets stored in the database: `SHEQUN_SECRET_KEY`, else the
+    /// file `secret.key` in the data directory (made when missing). Several app servers on
+    /// one PostgreSQL must share it through the environment.
+    pub fn seal_key(&self) -> anyhow::Result<shequn_app::sealed::SealKey> {
+        if std::env::var_os(shequn_app::sealed::ENV_VAR).is_none() {
+            std::fs::create_dir_all(&self.data_dir)
+                .with_context(|| format!("could not create {}", self.data_dir.display()))?;
+        }
+        Ok(shequn_app::sealed::SealKey::from_env_or_dir(Some(
+            &self.data_dir,
+        ))?)
     }
 
     pub fn describe(&self) -> String {
@@ -305,6 +369,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Payments {
+            command:
+                PaymentsCommand::Wechat {
+                    command: WechatPayCommand::Set(args),
+                },
+        } => set_wechat_pay(args).await,
         Command::Import {
             command: ImportCommand::Customers(args),
         } => import_customers(args).await,
@@ -633,6 +703,44 @@ async fn create_brand(args: BrandCreateArgs) -> anyhow::Result<()> {
     }
 }
 
+/// `shequn payments wechat set`: files read, settings checked and stored sealed.
+async fn set_wechat_pay(args: WechatPaySetArgs) -> anyhow::Result<()> {
+    use shequn_app::usecases::wechat_pay::{self, WechatInput};
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).with_context(|| format!("could not read {}", p.display()))
+    };
+    let private_key_pem = read(&args.private_key)?;
+    let apiv3_key = read(&args.apiv3_key_file)?.trim().to_owned();
+    let platform_certs_pem = args
+        .platform_cert
+        .iter()
+        .map(read)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let seal = args.db.seal_key()?;
+    let database = open(&args.db).await?;
+    let input = WechatInput {
+        mchid: args.mchid,
+        appid: args.appid,
+        serial: args.serial,
+        private_key_pem,
+        apiv3_key,
+        platform_certs_pem,
+    };
+    let result = wechat_pay::set_config_for_brand(&database, &seal, &args.brand, input).await;
+    database.close().await;
+    let s = result.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "WeChat Pay set for brand {} (merchant {}, app {}, certificate serial {}; platform certificates {}); notification URL path: /pay/wechat/{}/notify",
+        args.brand,
+        s.mchid,
+        s.appid,
+        s.serial,
+        s.platform_serials.join(", "),
+        args.brand
+    );
+    Ok(())
+}
+
 async fn open(db: &DbArgs) -> anyhow::Result<Db> {
     Db::open(&db.config()?)
         .await
@@ -645,6 +753,10 @@ async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let crowd = shequn_app::usecases::demo_crowd::seed(db)
         .await
         .context("seeding the demo's customers and activity")?;
+    let crowd_took = started.elapsed();
+    let history = shequn_app::usecases::demo_orders::seed(db)
+        .await
+        .context("seeding the demo's catalogue and orders")?;
     match (seeded, crowd) {
         (_, Some(c)) => println!(
             "Demo data seeded: {} more communities, {} customers, {} memberships, {} activity events ({:.1} s).",
@@ -652,10 +764,23 @@ async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             c.customers,
             c.memberships,
             c.events,
-            started.elapsed().as_secs_f64()
+            crowd_took.as_secs_f64()
         ),
         (true, None) => println!("Demo data seeded."),
         (false, None) => println!("Demo data already present."),
+    }
+    if let Some(h) = history {
+        println!(
+            "Demo orders seeded: {} products, {} orders ({} lines, {} payments, {} refunds, {} awaiting payment), {} stock movements ({:.1} s in all).",
+            h.products,
+            h.orders,
+            h.lines,
+            h.payments,
+            h.refunds,
+            h.pending,
+            h.movements,
+            started.elapsed().as_secs_f64()
+        );
     }
     println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
     for (email, role, place) in demo::DEMO_LOGINS {
@@ -698,6 +823,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         login_per_account_per_min: args.login_per_account_per_min,
         login_per_ip_per_min: args.login_per_ip_per_min,
         secure_cookies: args.secure_cookies,
+        seal: args.db.seal_key()?,
         ..ServerOptions::default()
     };
     let state = AppState::new(db.clone(), options);

@@ -5,4 +5,5 @@ pub mod bench_http;
 pub mod cli;
 pub mod customer_csv;
 pub mod http;
+pub mod shop;
 pub mod web;

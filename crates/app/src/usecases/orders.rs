@@ -52,7 +52,8 @@ pub struct Placed {
     pub order: Order,
 }
 
-fn expire_key(id: OrderId) -> String {
+/// The dedupe key of an order's expiry job.
+pub(crate) fn expire_key(id: OrderId) -> String {
     format!("order:{}", id.get())
 }
 
@@ -67,92 +68,122 @@ pub async fn place(db: &Db, actor: &Actor, input: PlaceInput) -> Result<Placed, 
             let (c, _) = visible_customer(tx, &actor, customer)
                 .await
                 .map_err(|_| AppError::invalid("customer_id", Reason::UnknownCustomer))?;
-            let mut lines = Vec::with_capacity(input.lines.len());
-            for l in &input.lines {
-                let sku = catalogue::sku_by_id(tx, actor.brand, SkuId(l.sku))
-                    .await?
-                    .filter(|s| s.active)
-                    .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
-                let product = catalogue::product_by_id(tx, actor.brand, sku.product_id)
-                    .await?
-                    .filter(|p| p.on_shelf)
-                    .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
-                let qty = u32::try_from(l.quantity).unwrap_or(0);
-                lines.push((
-                    sku.id,
-                    format!("{} {}", product.title, sku.name),
-                    sku.price,
-                    qty,
-                ));
-            }
-            let now = now_ms();
-            let minutes = store::pay_within_minutes(tx, actor.brand).await?;
-            let order = Order::place(lines, now, minutes * MINUTE_MS)?;
-            // Lock every SKU's stock first, in id order, before any row that refers to a
-            // SKU is written: on PostgreSQL a foreign key check takes a share lock on the
-            // SKU, and share locks held by many buyers waiting to lock it for update would
-            // deadlock. Buyers of one SKU queue here; each sees what the one before left.
-            let mut by_sku: Vec<_> = order.lines.iter().collect();
-            by_sku.sort_by_key(|l| l.sku.get());
-            for line in by_sku {
-                let level = catalogue::lock_stock(tx, actor.brand, line.sku)
-                    .await?
-                    .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
-                level.apply(StockReason::Sold, i64::from(line.quantity))?;
-            }
-            let meta = OrderMeta {
-                id: OrderId(0),
+            let by = Buyer {
                 customer,
                 store: c.store_id,
                 guide: c.guide_id,
                 community: input.community.map(CommunityId),
                 placed_by: Some(actor.staff),
             };
-            let id = store::insert(tx, actor.brand, &meta, &order, now).await?;
-            for l in &order.lines {
-                let m = Move {
-                    sku: l.sku,
-                    reason: StockReason::Sold,
-                    quantity: i64::from(l.quantity),
-                    note: "",
-                    staff: None,
-                    order: Some(id),
-                };
-                move_stock_in(tx, actor.brand, &m, now).await?;
-            }
-            jobs::schedule(
-                tx,
-                actor.brand,
-                EXPIRE_JOB,
-                &json!({ "order": id.get() }).to_string(),
-                Some(&expire_key(id)),
-                order.pay_deadline,
-            )
-            .await?;
-            let detail = json!({ "total": order.total.get(), "lines": order.lines.len() });
-            store::add_event(
-                tx,
-                actor.brand,
-                id,
-                "placed",
-                order.status,
-                &detail.to_string(),
-                Some(actor.staff),
-                now,
-            )
-            .await?;
-            Ok(Placed {
-                meta: OrderMeta { id, ..meta },
-                order,
-            })
+            place_in(tx, actor.brand, by, &input.lines, now_ms()).await
         })
     })
     .await
 }
 
+/// Who an order is for and where it came through.
+#[derive(Debug, Clone, Copy)]
+pub struct Buyer {
+    pub customer: CustomerId,
+    pub store: Option<StoreId>,
+    pub guide: Option<StaffId>,
+    pub community: Option<CommunityId>,
+    /// The staff member who placed it for the customer (代客下单), or None for the
+    /// customer's own order in the store.
+    pub placed_by: Option<StaffId>,
+}
+
+/// Places an order inside the caller's transaction: prices from the catalogue, every
+/// SKU's units reserved, the expiry scheduled, the timeline started.
+pub async fn place_in(
+    tx: &mut Tx,
+    brand: BrandId,
+    by: Buyer,
+    input: &[LineInput],
+    now: i64,
+) -> Result<Placed, AppError> {
+    let mut lines = Vec::with_capacity(input.len());
+    for l in input {
+        let sku = catalogue::sku_by_id(tx, brand, SkuId(l.sku))
+            .await?
+            .filter(|s| s.active)
+            .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
+        let product = catalogue::product_by_id(tx, brand, sku.product_id)
+            .await?
+            .filter(|p| p.on_shelf)
+            .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
+        let qty = u32::try_from(l.quantity).unwrap_or(0);
+        lines.push((
+            sku.id,
+            format!("{} {}", product.title, sku.name),
+            sku.price,
+            qty,
+        ));
+    }
+    let minutes = store::pay_within_minutes(tx, brand).await?;
+    let order = Order::place(lines, now, minutes * MINUTE_MS)?;
+    // Lock every SKU's stock first, in id order, before any row that refers to a SKU is
+    // written: on PostgreSQL a foreign key check takes a share lock on the SKU, and share
+    // locks held by many buyers waiting to lock it for update would deadlock. Buyers of
+    // one SKU queue here; each sees what the one before left.
+    let mut by_sku: Vec<_> = order.lines.iter().collect();
+    by_sku.sort_by_key(|l| l.sku.get());
+    for line in by_sku {
+        let level = catalogue::lock_stock(tx, brand, line.sku)
+            .await?
+            .ok_or_else(|| AppError::invalid("lines", Reason::NotOneOf("SKU on sale")))?;
+        level.apply(StockReason::Sold, i64::from(line.quantity))?;
+    }
+    let meta = OrderMeta {
+        id: OrderId(0),
+        customer: by.customer,
+        store: by.store,
+        guide: by.guide,
+        community: by.community,
+        placed_by: by.placed_by,
+    };
+    let id = store::insert(tx, brand, &meta, &order, now).await?;
+    for l in &order.lines {
+        let m = Move {
+            sku: l.sku,
+            reason: StockReason::Sold,
+            quantity: i64::from(l.quantity),
+            note: "",
+            staff: None,
+            order: Some(id),
+        };
+        move_stock_in(tx, brand, &m, now).await?;
+    }
+    jobs::schedule(
+        tx,
+        brand,
+        EXPIRE_JOB,
+        &json!({ "order": id.get() }).to_string(),
+        Some(&expire_key(id)),
+        order.pay_deadline,
+    )
+    .await?;
+    let detail = json!({ "total": order.total.get(), "lines": order.lines.len() });
+    store::add_event(
+        tx,
+        brand,
+        id,
+        "placed",
+        order.status,
+        &detail.to_string(),
+        by.placed_by,
+        now,
+    )
+    .await?;
+    Ok(Placed {
+        meta: OrderMeta { id, ..meta },
+        order,
+    })
+}
+
 /// Applies an event to an order and does what the domain says must follow; the caller's
 /// transaction holds the order's row.
-async fn apply_in(
+pub(crate) async fn apply_in(
     tx: &mut Tx,
     brand: BrandId,
     id: OrderId,
@@ -437,7 +468,7 @@ pub async fn confirm_payment(
             let (applied, label) = match outcome {
                 Outcome::RefundDue(due) => {
                     let no = refund_no();
-                    store::insert_refund(
+                    let refund = store::insert_refund(
                         tx,
                         brand,
                         order,
@@ -448,6 +479,14 @@ pub async fn confirm_payment(
                         "paid after the order closed",
                         None,
                         now,
+                    )
+                    .await?;
+                    // The money goes back through the provider that took it.
+                    crate::storage::payments::set_refund_provider(
+                        tx,
+                        brand,
+                        refund,
+                        Some(&provider),
                     )
                     .await?;
                     (PaymentApplied::RefundBooked(no), "refund_due")
@@ -572,53 +611,88 @@ pub async fn refund(
                 actor.role != Role::ShopGuide,
                 "managers and brand admins approve refunds",
             )?;
-            let now = now_ms();
-            let event = OrderEvent::Refund {
+            let booked = refund_in(
+                tx,
+                actor.brand,
+                actor.staff,
+                id,
                 line,
-                amount: shequn_domain::Fen::new(input.amount),
+                input.amount,
                 restock,
-            };
-            let (placed, outcome) = apply_in(
-                tx,
-                actor.brand,
-                id,
-                event,
-                "refunded",
-                Some(actor.staff),
-                now,
-            )
-            .await?;
-            let Outcome::Refund { amount, restock } = outcome else {
-                return Err(AppError::Internal("a refund booked no refund".into()));
-            };
-            for (sku, qty) in &restock {
-                let m = Move {
-                    sku: *sku,
-                    reason: StockReason::Returned,
-                    quantity: i64::from(*qty),
-                    note: &reason,
-                    staff: Some(actor.staff),
-                    order: Some(id),
-                };
-                move_stock_in(tx, actor.brand, &m, now).await?;
-            }
-            let units: i64 = restock.iter().map(|(_, q)| i64::from(*q)).sum();
-            let no = refund_no();
-            store::insert_refund(
-                tx,
-                actor.brand,
-                id,
-                line.map(|l| l as i64),
-                amount,
-                units,
-                &no,
                 &reason,
-                Some(actor.staff),
-                now,
+                now_ms(),
             )
             .await?;
-            Ok((placed, no))
+            Ok((booked.placed, booked.refund_no))
         })
     })
     .await
+}
+
+/// A refund booked on an order.
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub placed: Placed,
+    pub refund_id: i64,
+    pub refund_no: String,
+}
+
+/// Books a refund inside the caller's transaction (the caller authorised it): the domain
+/// checks it against what was paid, returned units go back on hand, and the refund waits
+/// for the provider that took the money under its own refund number.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn refund_in(
+    tx: &mut Tx,
+    brand: BrandId,
+    staff: StaffId,
+    id: OrderId,
+    line: Option<usize>,
+    amount: i64,
+    restock: u32,
+    reason: &str,
+    now: i64,
+) -> Result<Booked, AppError> {
+    let event = OrderEvent::Refund {
+        line,
+        amount: shequn_domain::Fen::new(amount),
+        restock,
+    };
+    let (placed, outcome) = apply_in(tx, brand, id, event, "refunded", Some(staff), now).await?;
+    let Outcome::Refund { amount, restock } = outcome else {
+        return Err(AppError::Internal("a refund booked no refund".into()));
+    };
+    for (sku, qty) in &restock {
+        let m = Move {
+            sku: *sku,
+            reason: StockReason::Returned,
+            quantity: i64::from(*qty),
+            note: reason,
+            staff: Some(staff),
+            order: Some(id),
+        };
+        move_stock_in(tx, brand, &m, now).await?;
+    }
+    let units: i64 = restock.iter().map(|(_, q)| i64::from(*q)).sum();
+    let no = refund_no();
+    let refund_id = store::insert_refund(
+        tx,
+        brand,
+        id,
+        line.map(|l| l as i64),
+        amount,
+        units,
+        &no,
+        reason,
+        Some(staff),
+        now,
+    )
+    .await?;
+    let provider = crate::storage::payments::provider_of(tx, brand, id).await?;
+    crate::storage::payments::set_refund_provider(tx, brand, refund_id, provider.as_deref())
+        .await?;
+    Ok(Booked {
+        placed,
+        refund_id,
+        refund_no: no,
+    })
 }

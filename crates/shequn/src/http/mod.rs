@@ -10,8 +10,10 @@ pub mod docs;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
+pub mod pay_wechat;
 pub mod problem;
 pub mod public;
+pub mod sandbox;
 pub mod state;
 pub mod wecom;
 
@@ -62,6 +64,9 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics_text))
         .merge(wecom::router())
         .merge(public::router())
+        .merge(sandbox::router())
+        .merge(pay_wechat::router())
+        .merge(crate::shop::router())
         .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .layer(from_fn(ops::track))
@@ -114,11 +119,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state.bind_gateways(listener.local_addr()?);
     let sweeper = tokio::spawn(sweep_forever(state.clone()));
     let runner = state
         .options
         .job_tick
         .map(|tick| tokio::spawn(run_jobs_forever(state.clone(), tick)));
+    // Servers that run jobs also reconcile payments and send refunds.
+    let payments = state
+        .options
+        .job_tick
+        .map(|_| tokio::spawn(payments_forever(state.clone())));
     let app = router(state);
     let result = axum::serve(
         listener,
@@ -130,7 +141,23 @@ pub async fn serve(
     if let Some(r) = runner {
         r.abort();
     }
+    if let Some(p) = payments {
+        p.abort();
+    }
     result
+}
+
+/// Every five seconds: payments whose notification never came are asked after, and
+/// booked refunds are sent to their gateway.
+async fn payments_forever(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Ok(g) = state.gateways() {
+            shequn_app::usecases::payments::sweep(&state.db, g).await;
+        }
+    }
 }
 
 /// Due jobs, every `tick`, under a name unique to this process (its leases).

@@ -9,6 +9,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::time::Duration;
 
 use shequn_app::Db;
+use shequn_app::payments::gateways::Gateways;
+use shequn_app::sealed::SealKey;
 use shequn_app::usecases::jobs::Registry;
 
 #[derive(Debug, Clone)]
@@ -23,6 +25,11 @@ pub struct ServerOptions {
     pub jobs: Arc<Registry>,
     /// How often this server looks for due jobs; None: it runs none (another server does).
     pub job_tick: Option<Duration>,
+    /// The key that opens secrets stored in the database (payment keys); `serve` and the
+    /// CLI load it from `SHEQUN_SECRET_KEY` or the data directory.
+    pub seal: SealKey,
+    /// Where the sandbox gateway answers; None: this server itself (its bound address).
+    pub sandbox_base: Option<String>,
 }
 
 impl Default for ServerOptions {
@@ -33,6 +40,8 @@ impl Default for ServerOptions {
             secure_cookies: false,
             jobs: Arc::new(shequn_app::usecases::jobs::handlers()),
             job_tick: Some(Duration::from_secs(1)),
+            seal: SealKey::random(),
+            sandbox_base: None,
         }
     }
 }
@@ -46,6 +55,8 @@ pub struct Inner {
     pub login_by_account: DefaultKeyedRateLimiter<String>,
     pub login_by_ip: DefaultKeyedRateLimiter<IpAddr>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Set once by `serve`, when the bound address is known.
+    gateways: std::sync::OnceLock<Gateways>,
 }
 
 impl std::ops::Deref for AppState {
@@ -65,9 +76,38 @@ impl AppState {
             login_by_account: RateLimiter::keyed(per_minute(options.login_per_account_per_min)),
             login_by_ip: RateLimiter::keyed(per_minute(options.login_per_ip_per_min)),
             metrics: super::ops::metrics_handle(),
+            gateways: std::sync::OnceLock::new(),
             db,
             options,
         }))
+    }
+
+    /// The secret-opening key.
+    pub fn seal(&self) -> &SealKey {
+        &self.options.seal
+    }
+
+    /// Sets where the sandbox gateway answers, from the configured base or the bound
+    /// address (the first call wins).
+    pub fn bind_gateways(&self, bound: std::net::SocketAddr) {
+        let base = self.options.sandbox_base.clone().unwrap_or_else(|| {
+            let ip = if bound.ip().is_unspecified() {
+                std::net::IpAddr::from([127, 0, 0, 1])
+            } else {
+                bound.ip()
+            };
+            format!("http://{}", std::net::SocketAddr::new(ip, bound.port()))
+        });
+        if let Ok(g) = Gateways::new(base, self.options.seal.clone()) {
+            let _ = self.gateways.set(g);
+        }
+    }
+
+    /// How this server reaches payment gateways.
+    pub fn gateways(&self) -> Result<&Gateways, shequn_app::AppError> {
+        self.gateways
+            .get()
+            .ok_or_else(|| shequn_app::AppError::Internal("the server is not serving yet".into()))
     }
 
     /// Spends one login attempt for this account and IP. Err carries the seconds to wait.

@@ -16,8 +16,10 @@ pub mod jobs;
 pub mod login;
 pub mod nav;
 pub mod orders;
+pub mod payments;
 pub mod privacy;
 pub mod products;
+pub mod refunds;
 pub mod regions;
 pub mod screening;
 pub mod segments;
@@ -93,6 +95,8 @@ pub struct Text {
     pub customers: customers::Customers,
     pub products: products::Products,
     pub orders: orders::Orders,
+    pub refunds: refunds::Refunds,
+    pub payments: payments::Payments,
     pub import: import::Import,
     pub jobs: jobs::Jobs,
     pub screening: screening::Screening,
@@ -117,6 +121,8 @@ pub static ZH: Text = Text {
     customers: customers::ZH,
     products: products::ZH,
     orders: orders::ZH,
+    refunds: refunds::ZH,
+    payments: payments::ZH,
     import: import::ZH,
     jobs: jobs::ZH,
     screening: screening::ZH,
@@ -141,6 +147,8 @@ pub static EN: Text = Text {
     customers: customers::EN,
     products: products::EN,
     orders: orders::EN,
+    refunds: refunds::EN,
+    payments: payments::EN,
     import: import::EN,
     jobs: jobs::EN,
     screening: screening::EN,

@@ -27,7 +27,9 @@ mod jobs;
 mod list;
 mod login;
 mod orders;
+mod payment_settings;
 mod products;
+mod refunds;
 mod regions;
 mod screening;
 mod segments;
@@ -46,7 +48,7 @@ use axum::routing::get;
 
 use crate::http::auth::cookie;
 use crate::http::state::AppState;
-pub use chrome::{Chrome, render};
+pub use chrome::{Chrome, local_time, render};
 pub use session::Console;
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -60,8 +62,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(customers::router())
         .merge(products::router())
         .merge(orders::router())
+        .merge(refunds::router())
         .merge(segments::router())
         .merge(settings::router())
+        .merge(payment_settings::router())
         .merge(screening::router())
         .merge(audit::router())
         .merge(jobs::router())

@@ -1,10 +1,11 @@
 //! `/orders` (订单): the orders of the customers in the reader's scope, newest first,
 //! filtered by status, store and the days they were placed (China time); an order's page
-//! (`/orders/{id}`) with its money, its lines and its timeline, and 取消订单 (asked first)
-//! while it waits for payment.
+//! (`/orders/{id}`) with its money, its lines, its timeline (payments included) and its
+//! refund requests (linking to `/refunds/{id}`), with 取消订单 while it waits for payment,
+//! 发货 once paid and 完成 once shipped, each asked first.
 //!
-//! Every member of staff reads the orders they can see and cancels an unpaid one (the use
-//! cases check it again). Money is shown with `Fen`'s `¥12.34`.
+//! Every member of staff reads the orders they can see, cancels an unpaid one, ships and
+//! completes (the use cases check it again). Money is shown with `Fen`'s `¥12.34`.
 
 use std::collections::HashMap;
 
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use shequn_app::AppError;
 use shequn_app::usecases::Page;
 use shequn_app::usecases::orders::{self, OrderQuery, Placed};
+use shequn_app::usecases::refund_requests::{self, RefundRequestView};
 use shequn_app::usecases::{staff, stores};
 use shequn_domain::{Cursor, OrderId, OrderStatus, PageSize, StaffId, Store};
 
@@ -33,6 +35,8 @@ pub(super) fn router() -> Router<AppState> {
         .route(LIST_PATH, get(list))
         .route("/orders/{order_id}", get(detail))
         .route("/orders/{order_id}/cancel", post(cancel))
+        .route("/orders/{order_id}/ship", post(ship))
+        .route("/orders/{order_id}/complete", post(complete))
 }
 
 /// The nav item of every page of this family.
@@ -291,6 +295,33 @@ struct LineView {
     refunded: Option<String>,
 }
 
+/// One refund request of an order, as its page lists them.
+struct RequestLine {
+    id: i64,
+    /// The line's title, or 整单.
+    item: String,
+    amount: String,
+    quantity: i64,
+    status: &'static str,
+    status_code: String,
+    created: String,
+}
+
+fn request_line(t: &Text, r: &RefundRequestView) -> RequestLine {
+    RequestLine {
+        id: r.id,
+        item: r
+            .line_title
+            .clone()
+            .unwrap_or_else(|| t.refunds.whole_order.to_owned()),
+        amount: r.amount.to_string(),
+        quantity: r.quantity,
+        status: t.refunds.status_name(&r.status),
+        status_code: r.status.clone(),
+        created: local_time(r.created_at),
+    }
+}
+
 /// One entry of an order's timeline.
 struct EventView {
     /// The event's word (its code when the console does not know it).
@@ -325,11 +356,19 @@ struct OrderPage {
     /// Waiting for payment: 取消订单, after this question.
     can_cancel: bool,
     confirm_cancel: String,
+    /// Paid: 发货, after this question.
+    can_ship: bool,
+    confirm_ship: String,
+    /// Shipped: 完成, after this question.
+    can_complete: bool,
+    confirm_complete: String,
+    /// Its refund requests, oldest first as the use case gives them.
+    requests: Vec<RequestLine>,
 }
 
 /// The name of who did something on the order: the reader, someone they see, someone
 /// else, or the system (no staff member).
-async fn staff_name(
+pub(super) async fn staff_name(
     state: &AppState,
     console: &Console,
     known: &mut HashMap<StaffId, String>,
@@ -360,7 +399,13 @@ async fn show_order(
     status: StatusCode,
 ) -> Response {
     let a = &console.actor;
-    let (placed, timeline) = match orders::get(&state.db, a, OrderId(id)).await {
+    let loaded = async {
+        let (placed, timeline) = orders::get(&state.db, a, OrderId(id)).await?;
+        let requests = refund_requests::of_order(&state.db, a, OrderId(id)).await?;
+        Ok::<_, AppError>((placed, timeline, requests))
+    }
+    .await;
+    let (placed, timeline, requests) = match loaded {
         Ok(found) => found,
         Err(e) => return failure_page(console, e),
     };
@@ -420,6 +465,11 @@ async fn show_order(
             timeline: events,
             can_cancel: pending,
             confirm_cancel: t.fill(t.orders.confirm_cancel, "", &number),
+            can_ship: o.status == OrderStatus::Paid,
+            confirm_ship: t.fill(t.orders.confirm_ship, "", &number),
+            can_complete: o.status == OrderStatus::Shipped,
+            confirm_complete: t.fill(t.orders.confirm_complete, "", &number),
+            requests: requests.iter().map(|r| request_line(t, r)).collect(),
         },
     )
 }
@@ -444,6 +494,62 @@ async fn cancel(State(state): State<AppState>, console: Console, Path(id): Path<
         Err(e) => {
             form_failed(&console, NAV, e, FormState::new(), |c, _| {
                 show_order(&state, &console, id, c, REFUSED)
+            })
+            .await
+        }
+    }
+}
+
+/// 发货: back to the order, now 已发货, with a message naming it; an order that is not
+/// paid (or already shipped) is refused above its page.
+async fn ship(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
+    let shipped = orders::ship(&state.db, &console.actor, OrderId(id)).await;
+    step_done(
+        &state,
+        &console,
+        id,
+        shipped,
+        console.lang.text().orders.done_shipped,
+    )
+    .await
+}
+
+/// 完成: back to the order, now 已完成, with a message naming it; an order that is not
+/// shipped is refused above its page.
+async fn complete(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<i64>,
+) -> Response {
+    let completed = orders::complete(&state.db, &console.actor, OrderId(id)).await;
+    step_done(
+        &state,
+        &console,
+        id,
+        completed,
+        console.lang.text().orders.done_completed,
+    )
+    .await
+}
+
+/// After 发货 or 完成: post/redirect/get with `said` naming the order, or the order's page
+/// again with the refusal above it.
+async fn step_done(
+    state: &AppState,
+    console: &Console,
+    id: i64,
+    result: Result<Placed, AppError>,
+    said: &'static str,
+) -> Response {
+    match result {
+        Ok(placed) => {
+            let t = console.lang.text();
+            let number = placed.meta.id.get().to_string();
+            console.done(&order_path(id), t.fill(said, "", &number))
+        }
+        Err(e) => {
+            form_failed(console, NAV, e, FormState::new(), |c, _| {
+                show_order(state, console, id, c, REFUSED)
             })
             .await
         }

@@ -57,6 +57,10 @@ fn write_routes(demo: &Demo) -> Vec<WriteRoute> {
     let join = json!({ "code": "zzzzzzzzzz", "customer_id": demo.customer("SH-001老顾客") });
     let wecom = json!({ "corp_id": "ww1", "token": "abc", "encoding_aes_key": "A".repeat(43) });
     let days = json!({ "new_days": 7, "active_days": 14, "churned_days": 60 });
+    let wechat = json!({ "mchid": "1900000001", "appid": "wx0000000000000001", "serial": "ABC",
+        "private_key": "-----BEGIN PRIVATE KEY-----", "apiv3_key": "0".repeat(32), "platform_certs": [] });
+    let reject = json!({ "note": "已超过售后期" });
+    let ask = json!({ "amount": 100, "reason": "少发一件", "line_no": 0 });
     vec![
         WriteRoute {
             method: Method::POST,
@@ -207,6 +211,30 @@ fn write_routes(demo: &Demo) -> Vec<WriteRoute> {
         },
         WriteRoute {
             method: Method::PUT,
+            path: "/api/v1/payment-settings/wechat".into(),
+            valid: wechat.clone(),
+            wrong_type: (with(&wechat, "mchid", json!(1900000001)), "mchid"),
+            unknown_field: (with(&wechat, "secret", json!("x")), "secret"),
+            missing: Some((without(&wechat, "apiv3_key"), "apiv3_key")),
+        },
+        WriteRoute {
+            method: Method::POST,
+            path: format!("/api/v1/refund-requests/{NO_SUCH_ID}/reject"),
+            valid: reject.clone(),
+            wrong_type: (with(&reject, "note", json!(1)), "note"),
+            unknown_field: (with(&reject, "status", json!("rejected")), "status"),
+            missing: Some((json!({}), "note")),
+        },
+        WriteRoute {
+            method: Method::POST,
+            path: format!("/api/v1/orders/{NO_SUCH_ID}/refund-requests"),
+            valid: ask.clone(),
+            wrong_type: (with(&ask, "amount", json!("1.00")), "amount"),
+            unknown_field: (with(&ask, "refund_no", json!("x")), "refund_no"),
+            missing: Some((without(&ask, "reason"), "reason")),
+        },
+        WriteRoute {
+            method: Method::PUT,
             path: "/api/v1/welcome-texts/weak".into(),
             valid: json!({ "body": "欢迎" }),
             wrong_type: (json!({ "body": 1 }), "body"),
@@ -290,6 +318,8 @@ async fn bad_ids_in_paths_are_400_invalid_id(app: TestApp) {
         (Method::GET, "/api/v1/join-links", "link_id"),
         (Method::GET, "/api/v1/customers", "customer_id"),
         (Method::GET, "/api/v1/communities", "community_id"),
+        (Method::GET, "/api/v1/refund-requests", "request_id"),
+        (Method::GET, "/api/v1/orders", "order_id"),
     ];
     // PATCH bodies are valid: only the id is wrong.
     let body = |m: &Method| (*m == Method::PATCH).then(|| json!({}));

@@ -33,6 +33,7 @@ enum Kind {
     Sku,
     Image,
     Order,
+    RefundRequest,
 }
 
 /// How one route is shown to be isolated.
@@ -75,6 +76,10 @@ enum Case {
     Catalogue,
     /// Orders: another brand lists none of demo's and cannot order for demo's customers.
     Orders,
+    /// Payment settings (WeChat Pay) set by another brand are its own; demo's stay unseen.
+    PaymentSettings,
+    /// The refund queue: another brand lists none of demo's requests.
+    RefundRequests,
 }
 
 /// The isolation case of every route. A route missing here fails the test.
@@ -201,6 +206,16 @@ fn case(method: &str, path: &str) -> Option<Case> {
         | ("post", "/api/v1/orders/{order_id}/cancel")
         | ("post", "/api/v1/orders/{order_id}/ship")
         | ("post", "/api/v1/orders/{order_id}/complete") => Foreign(Order, None),
+        ("post", "/api/v1/orders/{order_id}/reconcile") => Foreign(Order, None),
+        ("post", "/api/v1/orders/{order_id}/refund-requests") => {
+            Foreign(Order, Some(json!({ "amount": 1, "reason": "hijack" })))
+        }
+        ("get", "/api/v1/refund-requests") => RefundRequests,
+        ("get", "/api/v1/refund-requests/{request_id}")
+        | ("post", "/api/v1/refund-requests/{request_id}/approve") => Foreign(RefundRequest, None),
+        ("post", "/api/v1/refund-requests/{request_id}/reject") => {
+            Foreign(RefundRequest, Some(json!({ "note": "hijack" })))
+        }
         ("post", "/api/v1/orders/{order_id}/refunds") => {
             Foreign(Order, Some(json!({ "amount": 1, "reason": "hijack" })))
         }
@@ -235,6 +250,9 @@ fn case(method: &str, path: &str) -> Option<Case> {
         | ("put", "/api/v1/welcome-texts/{tier}")
         | ("get" | "put", "/api/v1/wecom")
         | ("get" | "put", "/api/v1/lifecycle-thresholds") => BrandSettings,
+        ("get", "/api/v1/payment-settings") | ("put", "/api/v1/payment-settings/wechat") => {
+            PaymentSettings
+        }
         ("get" | "post", "/api/v1/segments") => Segments,
         ("get" | "put" | "delete", "/api/v1/segments/{segment_id}") => Segments,
 
@@ -291,6 +309,8 @@ struct World {
     demo_product: (i64, i64, i64),
     /// An unpaid order of demo's.
     demo_order: i64,
+    /// A refund request on a paid demo order.
+    demo_request: i64,
 }
 
 impl World {
@@ -409,7 +429,35 @@ impl World {
             )
             .await
             .expect(201);
+        let paid = app
+            .post(
+                &demo.admin,
+                "/api/v1/orders",
+                json!({ "customer_id": demo.customer("SH-001老顾客"),
+                        "lines": [{ "sku_id": demo_product.1, "quantity": 1 }] }),
+            )
+            .await
+            .expect(201);
+        shequn_app::usecases::orders::confirm_payment(
+            &app.db,
+            shequn_domain::BrandId(demo.brand_id),
+            shequn_domain::OrderId(id(&paid)),
+            "sandbox",
+            "isolation-payment",
+            paid["total"].as_i64().expect("a total"),
+        )
+        .await
+        .expect("paid");
+        let request = app
+            .post(
+                &demo.admin,
+                &format!("/api/v1/orders/{}/refund-requests", id(&paid)),
+                json!({ "amount": 100, "reason": "少发一件" }),
+            )
+            .await
+            .expect(201);
         World {
+            demo_request: id(&request),
             demo_order: id(&order),
             demo_product,
             demo_link,
@@ -449,6 +497,7 @@ impl World {
             Kind::Sku => vec![self.demo_product.1],
             Kind::Image => vec![self.demo_product.2],
             Kind::Order => vec![self.demo_order],
+            Kind::RefundRequest => vec![self.demo_request],
         }
     }
 
@@ -470,6 +519,7 @@ impl World {
             Kind::Sku => HashSet::from([self.demo_product.1]),
             Kind::Image => HashSet::from([self.demo_product.2]),
             Kind::Order => HashSet::from([self.demo_order]),
+            Kind::RefundRequest => HashSet::from([self.demo_request]),
         }
     }
 
@@ -509,6 +559,10 @@ impl World {
                 .expect(200),
             Kind::Order => app
                 .get(admin, &format!("/api/v1/orders/{id}"))
+                .await
+                .expect(200),
+            Kind::RefundRequest => app
+                .get(admin, &format!("/api/v1/refund-requests/{id}"))
                 .await
                 .expect(200),
             // The product shows its SKUs' stock and its images; the ledger shows every move.
@@ -629,6 +683,8 @@ async fn every_api_route_called_by_another_brand_finds_nothing_and_changes_nothi
             Case::Jobs => jobs(&app, &world, &other).await,
             Case::Catalogue => catalogue(&app, &world, &other).await,
             Case::Orders => orders(&app, &world, &other).await,
+            Case::PaymentSettings => payment_settings(&app, &world, &other).await,
+            Case::RefundRequests => refund_requests(&app, &world, &other).await,
         }
         assert_eq!(
             app.brand_state(&world.demo.admin).await,
@@ -699,7 +755,8 @@ async fn list(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         | Kind::Product
         | Kind::Sku
         | Kind::Image
-        | Kind::Order => {
+        | Kind::Order
+        | Kind::RefundRequest => {
             panic!("screening, links, the catalogue and orders have their own cases")
         }
         Kind::Customer => (
@@ -864,7 +921,8 @@ async fn create(app: &TestApp, w: &World, other: &Other, kind: Kind) {
         | Kind::Product
         | Kind::Sku
         | Kind::Image
-        | Kind::Order => {
+        | Kind::Order
+        | Kind::RefundRequest => {
             panic!("screening, links, the catalogue and orders have their own cases")
         }
         Kind::Customer => {
@@ -1474,4 +1532,69 @@ async fn orders(app: &TestApp, w: &World, other: &Other) {
         app.get(&w.demo.admin, &demo_product).await.expect(200),
         before
     );
+}
+
+/// The refund queue: another brand's staff list none of demo's requests, in any status.
+async fn refund_requests(app: &TestApp, w: &World, other: &Other) {
+    for token in other.both() {
+        for q in ["", "?status=requested"] {
+            let theirs = app
+                .get(token, &format!("/api/v1/refund-requests{q}"))
+                .await
+                .expect(200);
+            assert!(
+                theirs["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .all(|r| id(r) != w.demo_request),
+                "{theirs}"
+            );
+        }
+    }
+}
+
+/// WeChat Pay settings: another brand's admin sets its own and sees only its own; demo's
+/// stay as they were; a shop guide sees none.
+async fn payment_settings(app: &TestApp, w: &World, other: &Other) {
+    use shequn_app::payments::wechat::testkit::Merchant;
+    let settings = |m: &Merchant| {
+        json!({ "mchid": m.mchid, "appid": m.appid, "serial": m.serial,
+                "private_key": m.private_key_pem, "apiv3_key": m.apiv3_key_text(),
+                "platform_certs": [m.platform.cert_pem] })
+    };
+    let admin = &w.demo.admin;
+    let (ours, theirs) = (Merchant::generate(), Merchant::generate());
+    app.call(
+        Method::PUT,
+        "/api/v1/payment-settings/wechat",
+        admin,
+        Some(&settings(&ours)),
+    )
+    .await
+    .expect(200);
+    let demo_view = app.get(admin, "/api/v1/payment-settings").await.expect(200);
+    let set = app
+        .call(
+            Method::PUT,
+            "/api/v1/payment-settings/wechat",
+            &other.admin,
+            Some(&settings(&theirs)),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set["platform_serials"][0], theirs.platform.serial.as_str());
+    assert_eq!(
+        app.get(admin, "/api/v1/payment-settings").await.expect(200),
+        demo_view
+    );
+    let seen = app
+        .get(&other.admin, "/api/v1/payment-settings")
+        .await
+        .expect(200);
+    assert_eq!(seen["wechat_notify_path"], "/pay/wechat/other/notify");
+    assert!(!seen.to_string().contains(&ours.platform.serial), "{seen}");
+    app.get(&other.guide, "/api/v1/payment-settings")
+        .await
+        .assert_problem(403, "forbidden");
 }

@@ -11,6 +11,8 @@ pub mod jobs;
 pub mod links;
 pub mod members;
 pub mod orders;
+pub mod payment_settings;
+pub mod refund_requests;
 pub mod regions;
 pub mod screening;
 pub mod segments;
@@ -95,6 +97,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(jobs::router())
         .merge(catalogue::router())
         .merge(orders::router())
+        .merge(payment_settings::router())
+        .merge(refund_requests::router())
 }
 
 /// Routes open to anonymous callers.

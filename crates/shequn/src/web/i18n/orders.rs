@@ -54,10 +54,22 @@ pub struct Orders {
     pub event_shipped: &'static str,
     pub event_completed: &'static str,
     pub event_refunded: &'static str,
+    pub event_refund_requested: &'static str,
+    pub event_refund_rejected: &'static str,
     pub cancel: &'static str,
     pub cancel_hint: &'static str,
     pub confirm_cancel: &'static str,
     pub done_cancelled: &'static str,
+    /// 发货, while paid.
+    pub ship: &'static str,
+    pub ship_hint: &'static str,
+    pub confirm_ship: &'static str,
+    pub done_shipped: &'static str,
+    /// 完成, once shipped.
+    pub complete: &'static str,
+    pub complete_hint: &'static str,
+    pub confirm_complete: &'static str,
+    pub done_completed: &'static str,
 }
 
 impl Orders {
@@ -80,10 +92,12 @@ impl Orders {
             "placed" => Some(self.event_placed),
             "cancelled" => Some(self.event_cancelled),
             "expired" => Some(self.event_expired),
-            "paid" | "payment_confirmed" => Some(self.event_paid),
+            "paid" | "payment_confirmed" | "payment_received" => Some(self.event_paid),
             "shipped" => Some(self.event_shipped),
             "completed" => Some(self.event_completed),
             "refunded" | "refund" => Some(self.event_refunded),
+            "refund_requested" => Some(self.event_refund_requested),
+            "refund_rejected" => Some(self.event_refund_rejected),
             _ => None,
         }
     }
@@ -136,10 +150,20 @@ pub const ZH: Orders = Orders {
     event_shipped: "发货",
     event_completed: "完成",
     event_refunded: "退款",
+    event_refund_requested: "申请退款",
+    event_refund_rejected: "拒绝退款",
     cancel: "取消订单",
     cancel_hint: "订单未付款时可以取消，占用的库存会退回。",
     confirm_cancel: "确定取消订单 #{code} 吗？取消后占用的库存会退回。",
     done_cancelled: "已取消订单 #{code}",
+    ship: "发货",
+    ship_hint: "顾客已付款，商品寄出后点发货。",
+    confirm_ship: "确定订单 #{code} 已发货吗？",
+    done_shipped: "订单 #{code} 已发货",
+    complete: "完成",
+    complete_hint: "顾客收到商品后点完成，订单进入售后期。",
+    confirm_complete: "确定完成订单 #{code} 吗？",
+    done_completed: "订单 #{code} 已完成",
 };
 
 pub const EN: Orders = Orders {
@@ -189,10 +213,20 @@ pub const EN: Orders = Orders {
     event_shipped: "Shipped",
     event_completed: "Completed",
     event_refunded: "Refunded",
+    event_refund_requested: "Refund requested",
+    event_refund_rejected: "Refund rejected",
     cancel: "Cancel order",
     cancel_hint: "An unpaid order can be cancelled; its units go back on hand.",
     confirm_cancel: "Cancel order #{code}? Its units go back on hand.",
     done_cancelled: "Order #{code} cancelled",
+    ship: "Ship",
+    ship_hint: "Paid: mark it shipped once the parcel has left.",
+    confirm_ship: "Mark order #{code} as shipped?",
+    done_shipped: "Order #{code} shipped",
+    complete: "Complete",
+    complete_hint: "Complete it once the customer has the goods; after-sales requests may still follow.",
+    confirm_complete: "Complete order #{code}?",
+    done_completed: "Order #{code} completed",
 };
 
 #[cfg(test)]
@@ -207,6 +241,10 @@ mod tests {
             ZH.cancel_hint,
             ZH.confirm_cancel,
             ZH.done_cancelled,
+            ZH.ship_hint,
+            ZH.confirm_ship,
+            ZH.complete_hint,
+            ZH.confirm_complete,
         ] {
             assert!(
                 !text.contains([',', ':', ';', '(', ')', '!', '?']),
@@ -220,6 +258,8 @@ mod tests {
         assert_eq!(ZH.status_name("pending_payment"), "待付款");
         assert_eq!(ZH.status_name("expired"), "已过期");
         assert_eq!(ZH.event_name("expired"), Some("超时关闭"));
+        assert_eq!(ZH.event_name("payment_received"), Some("付款"));
+        assert_eq!(ZH.event_name("refund_requested"), Some("申请退款"));
         assert_eq!(ZH.event_name("something_new"), None);
     }
 }

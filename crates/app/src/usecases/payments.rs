@@ -1,0 +1,375 @@
+//! The shop's side of payments: opening a payment intent with a provider, applying a
+//! provider's signed notification, reconciling an order whose notification never came (the
+//! provider's query API), and sending booked refunds back through the provider that took
+//! the money. Whatever a provider says reaches an order only through
+//! [`orders::confirm_payment`], which applies each (provider, transaction) once.
+
+use serde::{Deserialize, Serialize};
+use shequn_domain::{Actor, BrandId, Fen, OrderId, Role};
+
+use crate::clock::now_ms;
+use crate::payments::gateways::Gateways;
+use crate::payments::sandbox::{self, Notification, RefundAsk};
+use crate::sealed::SealKey;
+use crate::storage::db::Tx;
+use crate::storage::payments::{self as store, IntentRow};
+use crate::storage::sandbox_gateway::ChargeRow;
+use crate::usecases::orders::{self, PaymentApplied};
+use crate::usecases::sandbox_gateway;
+use crate::{AppError, Db};
+
+pub const SANDBOX: &str = "sandbox";
+
+/// What the shop asked a provider to collect for an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentIntent {
+    /// The shop's trade number (WeChat Pay's out_trade_no): 32 characters.
+    pub intent_no: String,
+    pub order: OrderId,
+    pub provider: String,
+    pub amount: Fen,
+    /// open | paid | closed
+    pub status: String,
+    /// Where the payer pays.
+    pub pay_url: String,
+}
+
+impl From<IntentRow> for PaymentIntent {
+    fn from(i: IntentRow) -> Self {
+        let pay_url = format!("/sandbox-pay/{}", i.intent_no);
+        PaymentIntent {
+            intent_no: i.intent_no,
+            order: i.order,
+            provider: i.provider,
+            amount: i.amount,
+            status: i.status,
+            pay_url,
+        }
+    }
+}
+
+fn trade_no() -> String {
+    crate::secrets::random_secret("")[..32].to_owned()
+}
+
+/// The brand's sandbox merchant secret, made (and sealed) on first use.
+pub(crate) async fn sandbox_secret_in(
+    tx: &mut Tx,
+    seal: &SealKey,
+    brand: BrandId,
+) -> Result<Vec<u8>, AppError> {
+    if let Some((_, sealed)) = store::sandbox_secret(tx, brand).await? {
+        return seal.open(&sealed);
+    }
+    let secret = crate::secrets::random_secret("sbx_");
+    store::insert_settings(tx, brand, &seal.seal(secret.as_bytes()), now_ms()).await?;
+    // Another transaction may have made it first: read back what is stored.
+    match store::sandbox_secret(tx, brand).await? {
+        Some((_, sealed)) => seal.open(&sealed),
+        None => Err(AppError::Internal("payment settings vanished".into())),
+    }
+}
+
+/// The secret for the merchant named `slug`.
+pub async fn sandbox_secret(db: &Db, seal: &SealKey, slug: &str) -> Result<Vec<u8>, AppError> {
+    let (seal, slug) = (seal.clone(), slug.to_owned());
+    db.write(move |tx| {
+        Box::pin(async move {
+            let brand = crate::storage::orgs::find_by_slug(tx, &slug)
+                .await?
+                .ok_or(AppError::NotFound("merchant"))?;
+            sandbox_secret_in(tx, &seal, brand.id).await
+        })
+    })
+    .await
+}
+
+/// Opens a sandbox intent for the order inside the caller's transaction, with the
+/// gateway's charge (paid on its hosted page, reported to `/pay/sandbox/{slug}/notify`).
+pub(crate) async fn open_sandbox_intent(
+    tx: &mut Tx,
+    brand: BrandId,
+    slug: &str,
+    brand_name: &str,
+    order: OrderId,
+    amount: Fen,
+    now: i64,
+) -> Result<PaymentIntent, AppError> {
+    let row = IntentRow {
+        brand,
+        order,
+        provider: SANDBOX.into(),
+        intent_no: trade_no(),
+        amount,
+        status: "open".into(),
+        created_at: now,
+    };
+    store::insert_intent(tx, &row, now).await?;
+    let charge = ChargeRow {
+        intent_no: row.intent_no.clone(),
+        merchant: slug.to_owned(),
+        amount: amount.get(),
+        description: format!("{brand_name} 订单 {}", order.get()),
+        notify_url: format!("/pay/sandbox/{slug}/notify"),
+        return_url: format!("/shop/{slug}/orders/{}", order.get()),
+        status: "open".into(),
+        transaction_id: None,
+        paid_at: None,
+    };
+    sandbox_gateway::create_charge(tx, &charge, now).await?;
+    Ok(row.into())
+}
+
+/// The order's intents, oldest first.
+pub(crate) async fn intents_in(
+    tx: &mut Tx,
+    brand: BrandId,
+    order: OrderId,
+) -> Result<Vec<PaymentIntent>, AppError> {
+    Ok(store::intents_of(tx, brand, order)
+        .await?
+        .into_iter()
+        .map(PaymentIntent::from)
+        .collect())
+}
+
+/// Applies what a provider reported about an intent: checks amount and currency against
+/// the intent, then confirms the payment on the order (once per transaction).
+pub async fn apply_charge_report(
+    db: &Db,
+    brand: BrandId,
+    provider: &str,
+    intent_no: &str,
+    transaction: &str,
+    amount: i64,
+    currency: &str,
+) -> Result<PaymentApplied, AppError> {
+    let no = intent_no.to_owned();
+    let intent = db
+        .read(move |tx| Box::pin(async move { Ok(store::intent_by_no(tx, &no).await?) }))
+        .await?
+        .filter(|i| i.brand == brand && i.provider == provider)
+        .ok_or(AppError::NotFound("payment intent"))?;
+    if currency != "CNY" || amount != intent.amount.get() {
+        tracing::warn!(
+            %brand, order = %intent.order, provider, expected = intent.amount.get(), amount, currency,
+            "payment report refused: amount or currency does not match the intent"
+        );
+        return Err(AppError::Refused(shequn_domain::Refusal::AmountMismatch));
+    }
+    let applied =
+        orders::confirm_payment(db, brand, intent.order, provider, transaction, amount).await?;
+    let no = intent_no.to_owned();
+    db.write(move |tx| {
+        Box::pin(async move {
+            store::set_intent_status(tx, &no, "paid", now_ms()).await?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(applied)
+}
+
+/// A sandbox notification arrived at `/pay/sandbox/{slug}/notify`: verified with the
+/// merchant's secret, then applied once.
+#[tracing::instrument(skip_all, fields(merchant = slug))]
+pub async fn sandbox_notification(
+    db: &Db,
+    seal: &SealKey,
+    slug: &str,
+    signature: &str,
+    body: &[u8],
+) -> Result<PaymentApplied, AppError> {
+    let secret = sandbox_secret(db, seal, slug).await?;
+    sandbox::verify(&secret, signature, body, now_ms() / 1000).map_err(|e| {
+        tracing::warn!(error = %e, "sandbox notification refused");
+        AppError::BadCredentials
+    })?;
+    let n: Notification = serde_json::from_slice(body)
+        .map_err(|_| AppError::invalid("body", shequn_domain::Reason::NotOneOf("notification")))?;
+    let brand = brand_of(db, slug).await?;
+    if n.kind != "charge.succeeded" || n.charge.status != "paid" {
+        return Ok(PaymentApplied::Duplicate);
+    }
+    let txn = n.charge.transaction_id.ok_or(AppError::invalid(
+        "transaction_id",
+        shequn_domain::Reason::Required,
+    ))?;
+    apply_charge_report(
+        db,
+        brand,
+        SANDBOX,
+        &n.charge.intent_no,
+        &txn,
+        n.charge.amount,
+        &n.charge.currency,
+    )
+    .await
+}
+
+async fn brand_of(db: &Db, slug: &str) -> Result<BrandId, AppError> {
+    let slug = slug.to_owned();
+    db.read(move |tx| {
+        Box::pin(async move {
+            Ok(crate::storage::orgs::find_by_slug(tx, &slug)
+                .await?
+                .ok_or(AppError::NotFound("merchant"))?
+                .id)
+        })
+    })
+    .await
+}
+
+/// Asks the provider about each open intent of the order and applies what it says was
+/// paid. Returns what the last paid one did, or None when nothing was paid.
+pub async fn reconcile_intents(
+    db: &Db,
+    gateways: &Gateways,
+    brand: BrandId,
+    intents: Vec<IntentRow>,
+) -> Result<Option<PaymentApplied>, AppError> {
+    let mut last = None;
+    for i in intents.into_iter().filter(|i| i.status == "open") {
+        if i.provider != SANDBOX {
+            // WeChat Pay reconciles through its own client (usecases::wechat_pay).
+            continue;
+        }
+        let slug = slug_of(db, brand).await?;
+        let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
+        let charge = gateways.sandbox_query(&slug, &secret, &i.intent_no).await?;
+        if charge.status == "paid"
+            && let Some(txn) = charge.transaction_id.as_deref()
+        {
+            last = Some(
+                apply_charge_report(
+                    db,
+                    brand,
+                    SANDBOX,
+                    &i.intent_no,
+                    txn,
+                    charge.amount,
+                    &charge.currency,
+                )
+                .await?,
+            );
+        }
+    }
+    Ok(last)
+}
+
+async fn slug_of(db: &Db, brand: BrandId) -> Result<String, AppError> {
+    db.read(move |tx| {
+        Box::pin(async move {
+            Ok(crate::storage::orgs::get(tx, brand)
+                .await?
+                .ok_or(AppError::NotFound("brand"))?
+                .slug
+                .as_str()
+                .to_owned())
+        })
+    })
+    .await
+}
+
+/// Staff ask the provider about an order still waiting for payment.
+#[tracing::instrument(skip(db, gateways), fields(brand = %actor.brand, target = %order))]
+pub async fn reconcile_order(
+    db: &Db,
+    gateways: &Gateways,
+    actor: &Actor,
+    order: OrderId,
+) -> Result<Option<PaymentApplied>, AppError> {
+    // Seeing the order is the permission: the lookup answers 404 otherwise.
+    orders::get(db, actor, order).await?;
+    let brand = actor.brand;
+    let intents = db
+        .read(move |tx| Box::pin(async move { Ok(store::intents_of(tx, brand, order).await?) }))
+        .await?;
+    reconcile_intents(db, gateways, brand, intents).await
+}
+
+/// The background sweep: intents left open for over a minute (and under a day) are asked
+/// after; refunds booked but not yet sent are sent. Errors are logged and retried next time.
+pub async fn sweep(db: &Db, gateways: &Gateways) {
+    let now = now_ms();
+    let stale = db
+        .read(move |tx| {
+            Box::pin(async move {
+                Ok(store::stale_open_intents(tx, now - 86_400_000, now - 60_000, 50).await?)
+            })
+        })
+        .await;
+    match stale {
+        Ok(rows) => {
+            for i in rows {
+                let brand = i.brand;
+                if let Err(e) = reconcile_intents(db, gateways, brand, vec![i]).await {
+                    tracing::warn!(error = %e, %brand, "reconciling a payment failed; will retry");
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "finding open payments failed"),
+    }
+    if let Err(e) = send_refunds(db, gateways).await {
+        tracing::warn!(error = %e, "sending refunds failed; will retry");
+    }
+}
+
+/// Sends every booked refund that waits for its provider; a retry reuses its refund number.
+pub async fn send_refunds(db: &Db, gateways: &Gateways) -> Result<usize, AppError> {
+    let pending = db
+        .read(|tx| Box::pin(async move { Ok(store::pending_refunds(tx, 50).await?) }))
+        .await?;
+    let mut sent = 0;
+    for r in pending {
+        if r.provider != SANDBOX {
+            continue;
+        }
+        let (brand, order) = (r.brand, r.order);
+        let intent = db
+            .read(move |tx| Box::pin(async move { Ok(store::intents_of(tx, brand, order).await?) }))
+            .await?
+            .into_iter()
+            .find(|i| i.provider == SANDBOX && i.status == "paid");
+        let Some(intent) = intent else { continue };
+        let slug = slug_of(db, brand).await?;
+        let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
+        let ask = RefundAsk {
+            refund_no: r.refund_no.clone(),
+            intent_no: intent.intent_no,
+            amount: r.amount.get(),
+        };
+        let answer = gateways.sandbox_refund(&slug, &secret, &ask).await?;
+        if answer.status == "succeeded" {
+            let no = r.refund_no.clone();
+            db.write(move |tx| {
+                Box::pin(async move {
+                    store::settle_refund(tx, &no, "succeeded", now_ms()).await?;
+                    Ok(())
+                })
+            })
+            .await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// What the payment settings page shows: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentSettings {
+    pub sandbox_enabled: bool,
+    pub wechat: Option<crate::usecases::wechat_pay::WechatSummary>,
+}
+
+pub async fn settings(db: &Db, actor: &Actor) -> Result<PaymentSettings, AppError> {
+    Actor::require(
+        actor.role == Role::BrandAdmin,
+        "only brand admins see payment settings",
+    )?;
+    let wechat = crate::usecases::wechat_pay::summary_for_brand(db, actor.brand).await?;
+    Ok(PaymentSettings {
+        sandbox_enabled: true,
+        wechat,
+    })
+}
