@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::sandbox::{self, Charge, MERCHANT_HEADER, RefundAnswer, RefundAsk, SIGNATURE_HEADER};
+use super::wechat::client::WechatClient;
 use crate::AppError;
 use crate::clock::now_ms;
 use crate::sealed::SealKey;
@@ -15,6 +16,8 @@ pub struct Gateways {
     /// Where the sandbox gateway answers, e.g. `http://127.0.0.1:8080` (no trailing slash).
     pub sandbox_base: String,
     pub seal: SealKey,
+    /// WeChat Pay's API (its real address unless a stand-in is configured).
+    pub wechat: WechatClient,
 }
 
 impl Gateways {
@@ -24,6 +27,7 @@ impl Gateways {
             .build()
             .map_err(|e| AppError::Internal(format!("http client: {e}")))?;
         Ok(Gateways {
+            wechat: WechatClient::new(http.clone()),
             http,
             sandbox_base: sandbox_base.trim_end_matches('/').to_owned(),
             seal,

@@ -230,8 +230,18 @@ pub async fn reconcile_intents(
 ) -> Result<Option<PaymentApplied>, AppError> {
     let mut last = None;
     for i in intents.into_iter().filter(|i| i.status == "open") {
-        if i.provider != SANDBOX {
-            // WeChat Pay reconciles through its own client (usecases::wechat_pay).
+        if i.provider == crate::usecases::wechat_pay::PROVIDER {
+            if let Some(a) = crate::usecases::wechat_pay::reconcile(
+                db,
+                &gateways.seal,
+                &gateways.wechat,
+                brand,
+                &i.intent_no,
+            )
+            .await?
+            {
+                last = Some(a);
+            }
             continue;
         }
         let slug = slug_of(db, brand).await?;
@@ -316,43 +326,68 @@ pub async fn sweep(db: &Db, gateways: &Gateways) {
 }
 
 /// Sends every booked refund that waits for its provider; a retry reuses its refund number.
+/// One refund failing (a gateway down, settings missing) is logged and does not hold up
+/// the others; it is tried again on the next sweep. Returns how many were settled.
 pub async fn send_refunds(db: &Db, gateways: &Gateways) -> Result<usize, AppError> {
     let pending = db
         .read(|tx| Box::pin(async move { Ok(store::pending_refunds(tx, 50).await?) }))
         .await?;
-    let mut sent = 0;
+    let mut settled = 0;
     for r in pending {
-        if r.provider != SANDBOX {
-            continue;
-        }
-        let (brand, order) = (r.brand, r.order);
-        let intent = db
-            .read(move |tx| Box::pin(async move { Ok(store::intents_of(tx, brand, order).await?) }))
-            .await?
-            .into_iter()
-            .find(|i| i.provider == SANDBOX && i.status == "paid");
-        let Some(intent) = intent else { continue };
-        let slug = slug_of(db, brand).await?;
-        let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
-        let ask = RefundAsk {
-            refund_no: r.refund_no.clone(),
-            intent_no: intent.intent_no,
-            amount: r.amount.get(),
-        };
-        let answer = gateways.sandbox_refund(&slug, &secret, &ask).await?;
-        if answer.status == "succeeded" {
-            let no = r.refund_no.clone();
-            db.write(move |tx| {
-                Box::pin(async move {
-                    store::settle_refund(tx, &no, "succeeded", now_ms()).await?;
-                    Ok(())
-                })
-            })
-            .await?;
-            sent += 1;
+        match send_one(db, gateways, &r).await {
+            Ok(true) => settled += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, brand = %r.brand, order = %r.order, "a refund was not sent; will retry")
+            }
         }
     }
-    Ok(sent)
+    Ok(settled)
+}
+
+/// Sends one refund; true when its provider settled it.
+async fn send_one(
+    db: &Db,
+    gateways: &Gateways,
+    r: &store::PendingRefund,
+) -> Result<bool, AppError> {
+    if r.provider == crate::usecases::wechat_pay::PROVIDER {
+        // Settled now when WeChat Pay answers with a final status, else by its notification.
+        let status =
+            crate::usecases::wechat_pay::send_refund(db, &gateways.seal, &gateways.wechat, r, None)
+                .await?;
+        return Ok(status == "succeeded");
+    }
+    if r.provider != SANDBOX {
+        return Ok(false);
+    }
+    let (brand, order) = (r.brand, r.order);
+    let intent = db
+        .read(move |tx| Box::pin(async move { Ok(store::intents_of(tx, brand, order).await?) }))
+        .await?
+        .into_iter()
+        .find(|i| i.provider == SANDBOX && i.status == "paid")
+        .ok_or(AppError::NotFound("paid sandbox intent"))?;
+    let slug = slug_of(db, brand).await?;
+    let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
+    let ask = RefundAsk {
+        refund_no: r.refund_no.clone(),
+        intent_no: intent.intent_no,
+        amount: r.amount.get(),
+    };
+    let answer = gateways.sandbox_refund(&slug, &secret, &ask).await?;
+    if answer.status != "succeeded" {
+        return Ok(false);
+    }
+    let no = r.refund_no.clone();
+    db.write(move |tx| {
+        Box::pin(async move {
+            store::settle_refund(tx, &no, "succeeded", now_ms()).await?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(true)
 }
 
 /// What the payment settings page shows: never a secret.

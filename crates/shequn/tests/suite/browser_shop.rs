@@ -380,7 +380,7 @@ async fn the_store_is_a_phone_wide_column_on_a_desktop(app: TestApp) {
 }
 
 /// The `shequn_shop=…` pair of a response's cookie.
-fn shop_cookie(r: &crate::common::Reply) -> String {
+pub(crate) fn shop_cookie(r: &crate::common::Reply) -> String {
     let set = r
         .headers
         .get_all(SET_COOKIE)
@@ -401,7 +401,7 @@ fn shop_cookie(r: &crate::common::Reply) -> String {
 }
 
 /// A store page as a browser without cookies of its own would ask for it.
-async fn page(
+pub(crate) async fn page(
     app: &TestApp,
     method: Method,
     path: &str,

@@ -44,5 +44,6 @@ mod scope;
 mod screening;
 mod search;
 mod segments;
+mod shop_journey;
 mod wechat_pay;
 mod wecom;
