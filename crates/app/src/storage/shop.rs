@@ -256,3 +256,19 @@ pub async fn image_on_shelf(tx: &mut Tx, brand: BrandId, image: i64) -> Result<b
         .await?
         .is_some())
 }
+
+/// Deletes shopper sessions past their expiry, and their carts (every brand: this is
+/// housekeeping, not a tenant's request). Orders keep their customer.
+pub async fn delete_expired_sessions(tx: &mut Tx, now: i64) -> Result<u64, StoreError> {
+    tx.execute(
+        "DELETE FROM cart_items WHERE session_id IN
+           (SELECT id FROM shop_sessions WHERE expires_at <= $1)",
+        &params![now],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM shop_sessions WHERE expires_at <= $1",
+        &params![now],
+    )
+    .await
+}

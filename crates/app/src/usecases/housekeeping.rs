@@ -1,4 +1,5 @@
-//! Periodic clean-up: idle sessions and expired idempotency records.
+//! Periodic clean-up: idle sessions, expired shopper sessions (with their carts) and
+//! expired idempotency records.
 
 use crate::clock::now_ms;
 use crate::idempotency;
@@ -13,7 +14,8 @@ pub async fn sweep(db: &Db) -> Result<(u64, u64), AppError> {
     let now = now_ms();
     db.write(move |tx| {
         Box::pin(async move {
-            let s = sessions::delete_idle(tx, now - SESSION_IDLE_MS).await?;
+            let s = sessions::delete_idle(tx, now - SESSION_IDLE_MS).await?
+                + crate::storage::shop::delete_expired_sessions(tx, now).await?;
             let i = idempotency::purge(tx, now).await?;
             // Databases made before screening existed get its presets on the first sweep.
             crate::storage::screening::ensure_presets(tx, None, now).await?;

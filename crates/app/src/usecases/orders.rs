@@ -447,6 +447,11 @@ pub async fn confirm_payment(
     let transaction = transaction.to_owned();
     db.write(move |tx| {
         Box::pin(async move {
+            // Lock the order first: two deliveries of one report at the same moment then
+            // queue here, and the second finds the first's payment (no unique-key error).
+            store::load(tx, brand, order)
+                .await?
+                .ok_or(AppError::NotFound("order"))?;
             if store::payment_outcome(tx, brand, &provider, &transaction)
                 .await?
                 .is_some()

@@ -149,17 +149,26 @@ pub async fn products(
         .await
 }
 
-/// The categories with something on the shelf.
-pub async fn categories(db: &Db, brand: BrandId) -> Result<Vec<String>, AppError> {
-    let mut cats: Vec<String> = products(db, brand, None)
-        .await?
-        .into_iter()
-        .map(|p| p.category)
+/// The shelf as the store's home shows it: every category with something on sale, and
+/// the products of one category (all when None), read once.
+pub async fn shelf(
+    db: &Db,
+    brand: BrandId,
+    category: Option<&str>,
+) -> Result<(Vec<String>, Vec<ShopProduct>), AppError> {
+    let all = products(db, brand, None).await?;
+    let mut categories: Vec<String> = all
+        .iter()
+        .map(|p| p.category.clone())
         .filter(|c| !c.is_empty())
         .collect();
-    cats.sort();
-    cats.dedup();
-    Ok(cats)
+    categories.sort();
+    categories.dedup();
+    let shown = match category.filter(|c| !c.is_empty()) {
+        Some(c) => all.into_iter().filter(|p| p.category == c).collect(),
+        None => all,
+    };
+    Ok((categories, shown))
 }
 
 pub async fn product(db: &Db, brand: BrandId, id: ProductId) -> Result<ShopProduct, AppError> {

@@ -79,8 +79,7 @@ pub(super) async fn home(
         .filter(|c| !c.is_empty());
     let brand = visit.brand.brand;
     let loaded = async {
-        let categories = shop::categories(&state.db, brand).await?;
-        let products = shop::products(&state.db, brand, category.as_deref()).await?;
+        let (categories, products) = shop::shelf(&state.db, brand, category.as_deref()).await?;
         let s = Chrome::load(&state, &visit, "home").await?;
         Ok::<_, AppError>((categories, products, s))
     }

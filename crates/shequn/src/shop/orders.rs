@@ -161,12 +161,12 @@ struct OrderPage {
 fn event_name(event: &str) -> &'static str {
     match event {
         "placed" => "提交订单",
-        "paid" | "payment_confirmed" => "付款成功",
+        "payment_received" => "付款成功",
         "shipped" => "商家已发货",
         "completed" => "确认收货",
         "cancelled" => "订单已取消",
         "expired" => "超时未付款，订单关闭",
-        "refunded" | "refund" => "退款",
+        "refunded" => "退款成功",
         "refund_requested" => "申请退款",
         "refund_rejected" => "退款申请未通过",
         _ => "订单更新",

@@ -19,6 +19,8 @@ both_engines!(
     a_lost_notification_is_reconciled_through_the_query_api,
     a_refund_request_is_approved_sent_once_and_a_rejection_needs_a_note,
     a_shopper_sees_only_their_own_orders_and_checkout_checks_its_fields,
+    expired_shopper_sessions_and_their_carts_are_swept,
+    eight_deliveries_of_one_notification_at_once_pay_the_order_once,
 );
 
 /// Serves with a known secret key, so the test can sign as the gateway would.
@@ -564,4 +566,93 @@ async fn a_shopper_sees_only_their_own_orders_and_checkout_checks_its_fields(app
         .await
         .expect("answered");
     assert_eq!(a, b);
+}
+
+async fn expired_shopper_sessions_and_their_carts_are_swept(app: TestApp) {
+    let demo = app.demo().await;
+    let skus = two_skus(&app, &demo.admin).await;
+    let brand = BrandId(demo.brand_id);
+    let (old, old_token) = shop::open_session(&app.db, brand, None)
+        .await
+        .expect("session");
+    let (live, live_token) = shop::open_session(&app.db, brand, None)
+        .await
+        .expect("session");
+    shop::add_to_cart(&app.db, &old, skus.0, 1)
+        .await
+        .expect("add");
+    shop::add_to_cart(&app.db, &live, skus.0, 1)
+        .await
+        .expect("add");
+    let id = old.id;
+    app.db
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE shop_sessions SET expires_at = 0 WHERE id = $1",
+                    &shequn_app::params![id],
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+        .expect("aged");
+    assert!(
+        shop::session(&app.db, brand, &old_token)
+            .await
+            .expect("read")
+            .is_none(),
+        "expired"
+    );
+    shequn_app::usecases::housekeeping::sweep(&app.db)
+        .await
+        .expect("swept");
+    assert_eq!(
+        app.stored_strings("SELECT CAST(COUNT(*) AS TEXT) FROM shop_sessions")
+            .await,
+        vec!["1".to_owned()]
+    );
+    assert_eq!(
+        app.stored_strings("SELECT CAST(COUNT(*) AS TEXT) FROM cart_items")
+            .await,
+        vec!["1".to_owned()],
+        "the expired session's cart went with it"
+    );
+    let still = shop::session(&app.db, brand, &live_token)
+        .await
+        .expect("read")
+        .expect("live");
+    assert_eq!(shop::cart(&app.db, &still).await.expect("cart").count, 1);
+}
+
+async fn eight_deliveries_of_one_notification_at_once_pay_the_order_once(app: TestApp) {
+    let (app, seal) = with_key(app).await;
+    let demo = app.demo().await;
+    let skus = two_skus(&app, &demo.admin).await;
+    let (_, order, intent) =
+        checked_out(&app, demo.brand_id, skus, "checkout-key-0000000007").await;
+    let secret = payments::sandbox_secret(&app.db, &seal, "demo")
+        .await
+        .expect("secret");
+    let (sig, body) =
+        signed_notification(&secret, &intent.intent_no, "sbx_once", 22_300, now_secs());
+    let app = std::sync::Arc::new(app);
+    let sends = (0..8).map(|_| {
+        let (app, sig, body) = (app.clone(), sig.clone(), body.clone());
+        tokio::spawn(async move { notify(&app, &sig, body).await })
+    });
+    for s in sends {
+        assert_eq!(s.await.expect("a delivery"), 204, "each delivery is taken");
+    }
+    let o = order_status(&app, &demo.admin, order).await;
+    assert_eq!(
+        (o["status"].clone(), o["paid"].clone()),
+        (json!("paid"), json!(22_300))
+    );
+    assert_eq!(
+        app.stored_strings("SELECT CAST(COUNT(*) AS TEXT) FROM payments")
+            .await,
+        vec!["1".to_owned()]
+    );
 }
