@@ -564,16 +564,24 @@ pub async fn checkout(
                 return Err(AppError::invalid("cart", Reason::Required));
             }
             let now = now_ms();
+            let via = store::session_via(tx, brand, session).await?;
             let customer = match store::session_customer(tx, brand, session).await? {
                 Some(c) => c,
                 None => {
-                    let via = store::session_via(tx, brand, session).await?;
                     let c =
                         new_customer(tx, brand, via.as_deref(), &shipping.recipient, phone, now)
                             .await?;
                     store::bind_customer(tx, brand, session, c).await?;
                     c
                 }
+            };
+            // The community whose join link brought the shopper, for its KPIs.
+            let community = match via.as_deref() {
+                Some(code) => links::by_code(tx, code)
+                    .await?
+                    .filter(|(b, _)| *b == brand)
+                    .map(|(_, l)| l.community_id),
+                None => None,
             };
             let (c, _) = customers::get(tx, brand, customer)
                 .await?
@@ -590,7 +598,7 @@ pub async fn checkout(
                 customer,
                 store: c.store_id,
                 guide: c.guide_id,
-                community: None,
+                community,
                 placed_by: None,
             };
             let placed =

@@ -21,6 +21,7 @@ both_engines!(
     a_shopper_sees_only_their_own_orders_and_checkout_checks_its_fields,
     expired_shopper_sessions_and_their_carts_are_swept,
     eight_deliveries_of_one_notification_at_once_pay_the_order_once,
+    a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_by_store,
 );
 
 /// Serves with a known secret key, so the test can sign as the gateway would.
@@ -655,4 +656,109 @@ async fn eight_deliveries_of_one_notification_at_once_pay_the_order_once(app: Te
             .await,
         vec!["1".to_owned()]
     );
+}
+
+async fn a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_by_store(
+    app: TestApp,
+) {
+    let demo = app.demo().await;
+    let admin = demo.admin.clone();
+    let skus = two_skus(&app, &admin).await;
+    let guide = app.login(GUIDE01).await;
+    let sales = demo.community("上海南京西路店福利群");
+    let inviter = demo.customer("SH-001老顾客");
+    let link = app
+        .post(
+            &guide,
+            &format!("/api/v1/communities/{sales}/join-links"),
+            json!({ "channel": "fission_poster", "inviter_id": inviter, "label": "商城海报" }),
+        )
+        .await
+        .expect(201);
+    let code = link["code"].as_str().expect("a code").to_owned();
+    let (shopper, _) = shop::open_session(&app.db, BrandId(demo.brand_id), Some(&code))
+        .await
+        .expect("session");
+    shop::add_to_cart(&app.db, &shopper, skus.1, 2)
+        .await
+        .expect("add");
+    let input = shop::CheckoutInput {
+        recipient: "李四".into(),
+        phone: "13712345678".into(),
+        address: "上海市黄浦区南京东路 100 号".into(),
+        note: String::new(),
+    };
+    let (order, _) = shop::checkout(&app.db, &shopper, input, "checkout-key-0000000008")
+        .await
+        .expect("placed");
+    let o = order_status(&app, &admin, order).await;
+    assert_eq!(
+        o["store_id"],
+        demo.store("SH-001"),
+        "the link's community's store"
+    );
+    assert_eq!(o["guide_id"], demo.staff(GUIDE01), "its 群主");
+    assert_eq!(o["community_id"], sales);
+    let customer = app
+        .get(&admin, &format!("/api/v1/customers/{}", o["customer_id"]))
+        .await
+        .expect(200);
+    assert_eq!(customer["channel"], "fission_poster");
+    assert_eq!(customer["invited_by"], inviter);
+
+    shequn_app::usecases::orders::confirm_payment(
+        &app.db,
+        BrandId(demo.brand_id),
+        order,
+        "sandbox",
+        "scope-1",
+        5_000,
+    )
+    .await
+    .expect("paid");
+    let shopper = shop::session_of(&app.db, &shopper).await;
+    let req = shop::request_refund(
+        &app.db,
+        &shopper,
+        order,
+        shop::RefundAsk {
+            line: Some(0),
+            amount: 2_500,
+            quantity: 1,
+            reason: "买多了".into(),
+        },
+    )
+    .await
+    .expect("filed");
+    let path = format!("/api/v1/refund-requests/{}", req.id);
+    for (who, sees) in [
+        (GUIDE01, true),
+        (SH001_MANAGER, true),
+        (EAST_MANAGER, true),
+        (SOUTH_MANAGER, false),
+        (GUIDE02, false),
+    ] {
+        let token = app.login(who).await;
+        let listed = app.get(&token, "/api/v1/refund-requests").await.expect(200);
+        let found = listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|r| r["id"] == req.id);
+        assert_eq!(found, sees, "{who} lists it: {listed}");
+        app.get(&token, &path)
+            .await
+            .expect(if sees { 200 } else { 404 });
+    }
+    // A guide of the store sees it but may not decide; the south region's manager cannot reach it.
+    app.post_empty(&app.login(GUIDE01).await, &format!("{path}/approve"))
+        .await
+        .expect(403);
+    app.post_empty(&app.login(SOUTH_MANAGER).await, &format!("{path}/approve"))
+        .await
+        .expect(404);
+    app.post_empty(&app.login(SH001_MANAGER).await, &format!("{path}/approve"))
+        .await
+        .expect(200);
+    assert_eq!(order_status(&app, &admin, order).await["refunded"], 2_500);
 }
