@@ -780,3 +780,32 @@ pub async fn confirm_receipt(db: &Db, shopper: &Shopper, id: OrderId) -> Result<
     })
     .await
 }
+
+/// Back from the pay page, an order may still wait for the gateway's notification: ask the
+/// gateway (its query API) about the order's open intents and apply what it says. Returns
+/// whether anything was paid.
+pub async fn settle_on_return(
+    db: &Db,
+    gateways: &crate::payments::gateways::Gateways,
+    shopper: &Shopper,
+    id: OrderId,
+) -> Result<bool, AppError> {
+    let (brand, customer) = (shopper.brand, shopper.customer);
+    let intents = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let placed = own(tx, brand, customer, id).await?;
+                if placed.order.status != shequn_domain::order::OrderStatus::PendingPayment {
+                    return Ok(Vec::new());
+                }
+                Ok(crate::storage::payments::intents_of(tx, brand, id).await?)
+            })
+        })
+        .await?;
+    if intents.iter().all(|i| i.status != "open") {
+        return Ok(false);
+    }
+    Ok(payments::reconcile_intents(db, gateways, brand, intents)
+        .await?
+        .is_some())
+}

@@ -110,6 +110,19 @@ impl AppState {
             .ok_or_else(|| shequn_app::AppError::Internal("the server is not serving yet".into()))
     }
 
+    /// Sends booked refunds to their gateways now, in the background (the payment sweep
+    /// would within seconds; this spares the customer the wait after an approval).
+    pub fn send_refunds_soon(&self) {
+        if let Ok(g) = self.gateways() {
+            let (db, g) = (self.db.clone(), g.clone());
+            tokio::spawn(async move {
+                if let Err(e) = shequn_app::usecases::payments::send_refunds(&db, &g).await {
+                    tracing::warn!(error = %e, "sending refunds failed; the sweep will retry");
+                }
+            });
+        }
+    }
+
     /// Spends one login attempt for this account and IP. Err carries the seconds to wait.
     /// Attempts are counted whether they succeed or not, so the limiter never tells an
     /// attacker which guesses were right.

@@ -202,7 +202,18 @@ async fn show_order(
     error: Option<String>,
 ) -> Response {
     let loaded = async {
-        let mine = shop::my_order(&state.db, &visit.shopper, OrderId(id)).await?;
+        let mut mine = shop::my_order(&state.db, &visit.shopper, OrderId(id)).await?;
+        if mine.placed.order.status == OrderStatus::PendingPayment
+            && mine.intent.as_ref().is_some_and(|i| i.status == "open")
+            && let Ok(g) = state.gateways()
+        {
+            // Back from the pay page before the notification: ask the gateway.
+            match shop::settle_on_return(&state.db, g, &visit.shopper, OrderId(id)).await {
+                Ok(true) => mine = shop::my_order(&state.db, &visit.shopper, OrderId(id)).await?,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "asking the gateway about an order failed"),
+            }
+        }
         let s = Chrome::load(state, visit, "orders").await?;
         Ok::<_, AppError>((mine, s))
     }

@@ -345,7 +345,10 @@ async fn detail(State(state): State<AppState>, console: Console, Path(id): Path<
 /// it and its order.
 async fn approve(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
     match refund_requests::approve(&state.db, &console.actor, id).await {
-        Ok(r) => decided(&console, &r, console.lang.text().refunds.done_approved),
+        Ok(r) => {
+            state.send_refunds_soon();
+            decided(&console, &r, console.lang.text().refunds.done_approved)
+        }
         Err(e) => decision_failed(&state, &console, id, e, FormState::new()).await,
     }
 }

@@ -22,6 +22,7 @@ both_engines!(
     expired_shopper_sessions_and_their_carts_are_swept,
     eight_deliveries_of_one_notification_at_once_pay_the_order_once,
     a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_by_store,
+    back_from_the_pay_page_the_store_asks_the_gateway_about_a_late_notification,
 );
 
 /// Serves with a known secret key, so the test can sign as the gateway would.
@@ -379,15 +380,22 @@ async fn a_refund_request_is_approved_sent_once_and_a_rejection_needs_a_note(app
     .expect(200);
     assert_eq!(order_status(&app, &admin, order).await["refunded"], 5_000);
 
-    // The refund goes to the gateway; sending again reuses its number and takes nothing more.
+    // The approval sends the refund to the gateway at once (the sweep would within
+    // seconds); sending again finds nothing waiting.
+    let mut settled = json!(null);
+    for _ in 0..100 {
+        settled = app
+            .get(&admin, &format!("/api/v1/refund-requests/{}", req.id))
+            .await
+            .expect(200);
+        if settled["refund_status"] == "succeeded" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(settled["refund_status"], "succeeded", "{settled}");
     let gateways = shequn_app::payments::gateways::Gateways::new(app.base.clone(), seal.clone())
         .expect("gateways");
-    assert_eq!(
-        payments::send_refunds(&app.db, &gateways)
-            .await
-            .expect("sent"),
-        1
-    );
     assert_eq!(
         payments::send_refunds(&app.db, &gateways)
             .await
@@ -395,11 +403,6 @@ async fn a_refund_request_is_approved_sent_once_and_a_rejection_needs_a_note(app
         0,
         "settled"
     );
-    let settled = app
-        .get(&admin, &format!("/api/v1/refund-requests/{}", req.id))
-        .await
-        .expect(200);
-    assert_eq!(settled["refund_status"], "succeeded");
     let refund_no = settled["refund_no"]
         .as_str()
         .expect("a refund number")
@@ -761,4 +764,57 @@ async fn a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_b
         .await
         .expect(200);
     assert_eq!(order_status(&app, &admin, order).await["refunded"], 2_500);
+}
+
+async fn back_from_the_pay_page_the_store_asks_the_gateway_about_a_late_notification(app: TestApp) {
+    let (app, seal) = with_key(app).await;
+    let demo = app.demo().await;
+    let skus = two_skus(&app, &demo.admin).await;
+    let (shopper, order, intent) =
+        checked_out(&app, demo.brand_id, skus, "checkout-key-0000000009").await;
+    let gateways = shequn_app::payments::gateways::Gateways::new(app.base.clone(), seal.clone())
+        .expect("gateways");
+    assert!(
+        !shop::settle_on_return(&app.db, &gateways, &shopper, order)
+            .await
+            .expect("asked"),
+        "not paid yet"
+    );
+    let secret = payments::sandbox_secret(&app.db, &seal, "demo")
+        .await
+        .expect("secret");
+    // Paid at the gateway; its notification is still on its way (here: never comes).
+    shequn_app::usecases::sandbox_gateway::pay(
+        &app.db,
+        &intent.intent_no,
+        secret,
+        "http://127.0.0.1:9".into(),
+        reqwest::Client::new(),
+    )
+    .await
+    .expect("paid");
+    let (stranger, _) = shop::open_session(&app.db, BrandId(demo.brand_id), None)
+        .await
+        .expect("session");
+    assert!(
+        shop::settle_on_return(&app.db, &gateways, &stranger, order)
+            .await
+            .is_err(),
+        "another shopper's order is not found"
+    );
+    assert!(
+        shop::settle_on_return(&app.db, &gateways, &shopper, order)
+            .await
+            .expect("asked")
+    );
+    assert_eq!(
+        order_status(&app, &demo.admin, order).await["status"],
+        "paid"
+    );
+    assert!(
+        !shop::settle_on_return(&app.db, &gateways, &shopper, order)
+            .await
+            .expect("asked"),
+        "once"
+    );
 }

@@ -114,11 +114,9 @@ async fn approve_request(
     caller: Caller,
     IdPath(id): IdPath,
 ) -> Result<Json<RefundRequestOut>, ApiError> {
-    Ok(Json(
-        requests::approve(&state.db, &caller.actor, id)
-            .await?
-            .into(),
-    ))
+    let approved = requests::approve(&state.db, &caller.actor, id).await?;
+    state.send_refunds_soon();
+    Ok(Json(approved.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
