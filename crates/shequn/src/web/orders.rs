@@ -341,6 +341,8 @@ struct OrderPage {
     status: &'static str,
     status_code: &'static str,
     customer_id: i64,
+    /// Where it ships (store orders), the phone masked.
+    shipping: Option<shequn_app::usecases::shop::Shipping>,
     /// The order's store, when it has one the reader sees.
     store: Option<StoreChoice>,
     placed: String,
@@ -402,10 +404,12 @@ async fn show_order(
     let loaded = async {
         let (placed, timeline) = orders::get(&state.db, a, OrderId(id)).await?;
         let requests = refund_requests::of_order(&state.db, a, OrderId(id)).await?;
-        Ok::<_, AppError>((placed, timeline, requests))
+        let shipping =
+            shequn_app::usecases::shop::shipping_for_staff(&state.db, a, OrderId(id)).await?;
+        Ok::<_, AppError>((placed, timeline, requests, shipping))
     }
     .await;
-    let (placed, timeline, requests) = match loaded {
+    let (placed, timeline, requests, shipping) = match loaded {
         Ok(found) => found,
         Err(e) => return failure_page(console, e),
     };
@@ -453,6 +457,7 @@ async fn show_order(
             status: t.orders.status_name(o.status.as_str()),
             status_code: o.status.as_str(),
             customer_id: placed.meta.customer.get(),
+            shipping,
             store,
             placed: local_time(o.placed_at),
             pay_deadline: pending.then(|| local_time(o.pay_deadline)),

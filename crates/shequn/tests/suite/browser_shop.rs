@@ -265,6 +265,8 @@ async fn a_customer_buys_two_skus_pays_and_gets_part_of_a_line_refunded_on_a_pho
     c.goto(&format!("{}/orders/{order}", app.base))
         .await
         .expect("open the order in the console");
+    // Staff see where it ships (the phone masked) before shipping it.
+    text_has(c, "#order-ship-to", &["收货信息", "138****5678"]).await;
     let order_api = format!("/api/v1/orders/{order}");
     submit_until(
         c,

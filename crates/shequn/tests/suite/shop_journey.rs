@@ -147,6 +147,13 @@ async fn a_customer_buys_pays_and_gets_part_refunded_through_the_store_and_the_a
         "one order"
     );
 
+    let staff_view = app.get(&admin, &order_path).await.expect(200);
+    assert_eq!(staff_view["shipping"]["recipient"], "王小美");
+    assert_eq!(staff_view["shipping"]["phone"], "139****5678", "masked");
+    assert_eq!(
+        staff_view["shipping"]["address"],
+        "上海市静安区南京西路 1266 号"
+    );
     app.post_empty(&admin, &format!("{order_path}/ship"))
         .await
         .expect(200);

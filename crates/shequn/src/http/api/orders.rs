@@ -104,6 +104,18 @@ pub struct OrderOut {
     /// Present on a single order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<EventOut>>,
+    /// Where a store order ships (on a single order; the phone masked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ShippingOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShippingOut {
+    pub recipient: String,
+    /// Masked, e.g. 139****5678.
+    pub phone: String,
+    pub address: String,
+    pub note: String,
 }
 
 fn order_out(p: Placed, timeline: Option<Vec<TimelineEntry>>) -> OrderOut {
@@ -134,6 +146,7 @@ fn order_out(p: Placed, timeline: Option<Vec<TimelineEntry>>) -> OrderOut {
         pay_deadline: rfc3339(o.pay_deadline),
         closed_at: o.closed_at.map(rfc3339),
         timeline: timeline.map(|t| t.into_iter().map(EventOut::from).collect()),
+        shipping: None,
     }
 }
 
@@ -212,7 +225,19 @@ async fn get_order(
     IdPath(id): IdPath,
 ) -> Result<Json<OrderOut>, ApiError> {
     let (placed, timeline) = orders::get(&state.db, &caller.actor, OrderId(id)).await?;
-    Ok(Json(order_out(placed, Some(timeline))))
+    let shipping =
+        shequn_app::usecases::shop::shipping_for_staff(&state.db, &caller.actor, OrderId(id))
+            .await?
+            .map(|s| ShippingOut {
+                recipient: s.recipient,
+                phone: s.phone,
+                address: s.address,
+                note: s.note,
+            });
+    Ok(Json(OrderOut {
+        shipping,
+        ..order_out(placed, Some(timeline))
+    }))
 }
 
 /// Cancel an unpaid order: its stock goes back. Cancelling twice changes nothing; a paid
