@@ -511,3 +511,27 @@ pub async fn count_all(tx: &mut Tx, brand: BrandId) -> Result<i64, StoreError> {
     .await?
     .get(0)
 }
+
+/// The nicknames of these customers of the brand (at most 200 at a time: one list page).
+pub async fn nicknames(
+    tx: &mut Tx,
+    brand: BrandId,
+    ids: &[CustomerId],
+) -> Result<Vec<(CustomerId, String)>, StoreError> {
+    let ids = &ids[..ids.len().min(200)];
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT id, nickname FROM customers WHERE brand_id = $1 AND id IN ({})",
+        marks.join(", ")
+    );
+    let mut values = vec![super::sql::Value::from(brand.get())];
+    values.extend(ids.iter().map(|c| super::sql::Value::from(c.get())));
+    tx.query(&sql, &values)
+        .await?
+        .iter()
+        .map(|r| Ok((CustomerId(r.get(0)?), r.get(1)?)))
+        .collect()
+}

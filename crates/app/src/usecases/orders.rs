@@ -701,3 +701,24 @@ pub(crate) async fn refund_in(
         refund_no: no,
     })
 }
+
+/// The nicknames of the customers of orders the actor listed (for the console's lists).
+pub async fn customer_names(
+    db: &Db,
+    actor: &Actor,
+    orders: &[Placed],
+) -> Result<std::collections::HashMap<CustomerId, String>, AppError> {
+    let mut ids: Vec<CustomerId> = orders.iter().map(|p| p.meta.customer).collect();
+    ids.sort_by_key(|c| c.get());
+    ids.dedup();
+    let brand = actor.brand;
+    db.read(move |tx| {
+        Box::pin(async move {
+            Ok(crate::storage::customers::nicknames(tx, brand, &ids)
+                .await?
+                .into_iter()
+                .collect())
+        })
+    })
+    .await
+}

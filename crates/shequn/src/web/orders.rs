@@ -119,6 +119,8 @@ struct OrderRow {
     id: i64,
     placed: String,
     customer_id: i64,
+    /// The customer's nickname, or #id.
+    customer: String,
     /// The store's name, "" when it has none or the reader does not see it.
     store: String,
     status: &'static str,
@@ -127,7 +129,12 @@ struct OrderRow {
     paid: String,
 }
 
-fn order_row(t: &Text, p: &Placed, stores: &[StoreChoice]) -> OrderRow {
+fn order_row(
+    t: &Text,
+    p: &Placed,
+    stores: &[StoreChoice],
+    names: &HashMap<shequn_domain::CustomerId, String>,
+) -> OrderRow {
     let store = p
         .meta
         .store
@@ -138,6 +145,10 @@ fn order_row(t: &Text, p: &Placed, stores: &[StoreChoice]) -> OrderRow {
         id: p.meta.id.get(),
         placed: local_time(p.order.placed_at),
         customer_id: p.meta.customer.get(),
+        customer: names
+            .get(&p.meta.customer)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", p.meta.customer.get())),
         store,
         status: t.orders.status_name(p.order.status.as_str()),
         status_code: p.order.status.as_str(),
@@ -249,15 +260,16 @@ async fn list(
     let loaded = async {
         let stores = store_choices(&state, &console).await?;
         let page = orders::list(&state.db, &console.actor, query, paging.cursor(), size).await?;
-        Ok::<_, AppError>((stores, page))
+        let names = orders::customer_names(&state.db, &console.actor, &page.items).await?;
+        Ok::<_, AppError>((stores, page, names))
     }
     .await;
     match loaded {
-        Ok((stores, page)) => {
+        Ok((stores, page, names)) => {
             let items: Vec<OrderRow> = page
                 .items
                 .iter()
-                .map(|p| order_row(t, p, &stores))
+                .map(|p| order_row(t, p, &stores, &names))
                 .collect();
             let page: Page<OrderRow> = Page {
                 items,
@@ -341,6 +353,8 @@ struct OrderPage {
     status: &'static str,
     status_code: &'static str,
     customer_id: i64,
+    /// The customer's nickname, or #id.
+    customer: String,
     /// Where it ships (store orders), the phone masked.
     shipping: Option<shequn_app::usecases::shop::Shipping>,
     /// The order's store, when it has one the reader sees.
@@ -406,10 +420,11 @@ async fn show_order(
         let requests = refund_requests::of_order(&state.db, a, OrderId(id)).await?;
         let shipping =
             shequn_app::usecases::shop::shipping_for_staff(&state.db, a, OrderId(id)).await?;
-        Ok::<_, AppError>((placed, timeline, requests, shipping))
+        let names = orders::customer_names(&state.db, a, std::slice::from_ref(&placed)).await?;
+        Ok::<_, AppError>((placed, timeline, requests, shipping, names))
     }
     .await;
-    let (placed, timeline, requests, shipping) = match loaded {
+    let (placed, timeline, requests, shipping, names) = match loaded {
         Ok(found) => found,
         Err(e) => return failure_page(console, e),
     };
@@ -457,6 +472,10 @@ async fn show_order(
             status: t.orders.status_name(o.status.as_str()),
             status_code: o.status.as_str(),
             customer_id: placed.meta.customer.get(),
+            customer: names
+                .get(&placed.meta.customer)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", placed.meta.customer.get())),
             shipping,
             store,
             placed: local_time(o.placed_at),

@@ -427,7 +427,7 @@ async fn an_order_is_listed_then_cancelled_in_the_console(app: TestApp) {
         format!(r#"<span id="order-{oid}-status">待付款</span>"#),
         format!(r#"<span id="order-{oid}-total">¥198.00</span>"#),
         format!(r#"<span id="order-{oid}-paid">¥0.00</span>"#),
-        format!(r#"href="/customers/{customer}""#),
+        format!(r#"href="/customers/{customer}">SH-001老顾客</a>"#),
         "上海南京西路店".to_owned(),
     ] {
         assert!(row.contains(&shown), "{shown} in {row}");
@@ -468,6 +468,9 @@ async fn an_order_is_listed_then_cancelled_in_the_console(app: TestApp) {
         detail.html
     );
     assert!(detail.html.contains(r#"<dd id="order-total">¥198.00</dd>"#));
+    assert!(detail.html.contains(&format!(
+        r#"<a id="order-customer" href="/customers/{customer}">SH-001老顾客</a>"#
+    )));
     let lines = detail.part(r#"<table id="order-lines""#, "</table>");
     assert!(
         lines.contains("补水面膜 10 片装") && lines.contains("¥99.00") && lines.contains("¥198.00"),
