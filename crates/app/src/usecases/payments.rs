@@ -220,6 +220,60 @@ async fn brand_of(db: &Db, slug: &str) -> Result<BrandId, AppError> {
     .await
 }
 
+/// A payment provider as the shop drives it, besides the notifications that arrive at its
+/// own webhook: asked about an intent whose notification never came, and sent refunds.
+/// Adding a provider is adding a variant: the compiler then asks for both calls.
+enum Provider<'a> {
+    Sandbox(&'a Gateways),
+    Wechat(&'a Gateways),
+}
+
+impl<'a> Provider<'a> {
+    /// The provider stored under this name, if this server knows it.
+    fn named(name: &str, gateways: &'a Gateways) -> Option<Provider<'a>> {
+        match name {
+            SANDBOX => Some(Provider::Sandbox(gateways)),
+            crate::usecases::wechat_pay::PROVIDER => Some(Provider::Wechat(gateways)),
+            _ => None,
+        }
+    }
+
+    /// Asks about an open intent and applies a payment it reports.
+    async fn reconcile(
+        &self,
+        db: &Db,
+        brand: BrandId,
+        intent: &IntentRow,
+    ) -> Result<Option<PaymentApplied>, AppError> {
+        match self {
+            Provider::Sandbox(g) => sandbox_reconcile(db, g, brand, &intent.intent_no).await,
+            Provider::Wechat(g) => {
+                crate::usecases::wechat_pay::reconcile(
+                    db,
+                    &g.seal,
+                    &g.wechat,
+                    brand,
+                    &intent.intent_no,
+                )
+                .await
+            }
+        }
+    }
+
+    /// Sends a booked refund under its refund number; true when the provider settled it
+    /// (WeChat Pay may settle later, by its refund notification).
+    async fn refund(&self, db: &Db, r: &store::PendingRefund) -> Result<bool, AppError> {
+        match self {
+            Provider::Sandbox(g) => sandbox_refund(db, g, r).await,
+            Provider::Wechat(g) => Ok(crate::usecases::wechat_pay::send_refund(
+                db, &g.seal, &g.wechat, r, None,
+            )
+            .await?
+                == "succeeded"),
+        }
+    }
+}
+
 /// Asks the provider about each open intent of the order and applies what it says was
 /// paid. Returns what the last paid one did, or None when nothing was paid.
 pub async fn reconcile_intents(
@@ -230,41 +284,40 @@ pub async fn reconcile_intents(
 ) -> Result<Option<PaymentApplied>, AppError> {
     let mut last = None;
     for i in intents.into_iter().filter(|i| i.status == "open") {
-        if i.provider == crate::usecases::wechat_pay::PROVIDER {
-            if let Some(a) = crate::usecases::wechat_pay::reconcile(
-                db,
-                &gateways.seal,
-                &gateways.wechat,
-                brand,
-                &i.intent_no,
-            )
-            .await?
-            {
-                last = Some(a);
-            }
+        let Some(provider) = Provider::named(&i.provider, gateways) else {
             continue;
-        }
-        let slug = slug_of(db, brand).await?;
-        let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
-        let charge = gateways.sandbox_query(&slug, &secret, &i.intent_no).await?;
-        if charge.status == "paid"
-            && let Some(txn) = charge.transaction_id.as_deref()
-        {
-            last = Some(
-                apply_charge_report(
-                    db,
-                    brand,
-                    SANDBOX,
-                    &i.intent_no,
-                    txn,
-                    charge.amount,
-                    &charge.currency,
-                )
-                .await?,
-            );
+        };
+        if let Some(applied) = provider.reconcile(db, brand, &i).await? {
+            last = Some(applied);
         }
     }
     Ok(last)
+}
+
+async fn sandbox_reconcile(
+    db: &Db,
+    gateways: &Gateways,
+    brand: BrandId,
+    intent_no: &str,
+) -> Result<Option<PaymentApplied>, AppError> {
+    let slug = slug_of(db, brand).await?;
+    let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
+    let charge = gateways.sandbox_query(&slug, &secret, intent_no).await?;
+    match (charge.status.as_str(), charge.transaction_id.as_deref()) {
+        ("paid", Some(txn)) => Ok(Some(
+            apply_charge_report(
+                db,
+                brand,
+                SANDBOX,
+                intent_no,
+                txn,
+                charge.amount,
+                &charge.currency,
+            )
+            .await?,
+        )),
+        _ => Ok(None),
+    }
 }
 
 async fn slug_of(db: &Db, brand: BrandId) -> Result<String, AppError> {
@@ -351,16 +404,17 @@ async fn send_one(
     gateways: &Gateways,
     r: &store::PendingRefund,
 ) -> Result<bool, AppError> {
-    if r.provider == crate::usecases::wechat_pay::PROVIDER {
-        // Settled now when WeChat Pay answers with a final status, else by its notification.
-        let status =
-            crate::usecases::wechat_pay::send_refund(db, &gateways.seal, &gateways.wechat, r, None)
-                .await?;
-        return Ok(status == "succeeded");
+    match Provider::named(&r.provider, gateways) {
+        Some(provider) => provider.refund(db, r).await,
+        None => Ok(false),
     }
-    if r.provider != SANDBOX {
-        return Ok(false);
-    }
+}
+
+async fn sandbox_refund(
+    db: &Db,
+    gateways: &Gateways,
+    r: &store::PendingRefund,
+) -> Result<bool, AppError> {
     let (brand, order) = (r.brand, r.order);
     let intent = db
         .read(move |tx| Box::pin(async move { Ok(store::intents_of(tx, brand, order).await?) }))
