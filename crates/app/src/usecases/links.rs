@@ -310,3 +310,68 @@ pub async fn landing(db: &Db, code: &str) -> Result<Option<(String, String)>, Ap
     })
     .await
 }
+
+/// Who a new customer is, before attribution.
+pub(crate) struct Newcomer {
+    pub nickname: String,
+    pub phone: Option<shequn_domain::Phone>,
+    pub external_id: Option<String>,
+}
+
+/// Makes a customer attributed to the join link they came by: its channel and inviter,
+/// the community's store and 群主 (unless the owner has left since); without a link,
+/// `fallback` and no store. The tier follows the brand's channel map; no consent is
+/// implied. WeCom contacts and the store's first checkout both arrive this way.
+pub(crate) async fn new_customer_by_link(
+    tx: &mut Tx,
+    brand: shequn_domain::BrandId,
+    link: Option<&JoinLink>,
+    fallback: shequn_domain::Channel,
+    who: Newcomer,
+    now: i64,
+) -> Result<shequn_domain::CustomerId, AppError> {
+    let (store, guide) = match link {
+        Some(l) => match communities::get(tx, brand, l.community_id).await? {
+            Some((c, _)) => (Some(c.store_id), Some(c.owner_id)),
+            None => (None, None),
+        },
+        None => (None, None),
+    };
+    // An owner who left the store since is no guide to hand the customer to.
+    let guide = match guide {
+        Some(g)
+            if crate::storage::staff::get(tx, brand, g)
+                .await?
+                .is_some_and(|s| s.active) =>
+        {
+            Some(g)
+        }
+        _ => None,
+    };
+    let channel = link.map_or(fallback, |l| l.channel);
+    let tier = customers::tier_map(tx, brand).await?.tier(channel);
+    let new = shequn_domain::Customer {
+        id: shequn_domain::CustomerId(0),
+        nickname: who.nickname,
+        avatar_flagged: false,
+        phone: who.phone,
+        external_id: who.external_id,
+        channel,
+        invited_by: link.and_then(|l| l.inviter_id),
+        tier,
+        tier_reason: None,
+        consent: shequn_domain::Consent {
+            given: false,
+            at: None,
+            source: None,
+        },
+        tags: Vec::new(),
+        store_id: store,
+        guide_id: guide,
+        last_active_at: None,
+        lifecycle: shequn_domain::Lifecycle::New,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(customers::insert(tx, brand, &new, now).await?.id)
+}

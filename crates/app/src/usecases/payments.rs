@@ -70,18 +70,57 @@ pub(crate) async fn sandbox_secret_in(
     }
 }
 
+/// A brand as the sandbox gateway knows it: a merchant named by the brand's slug, with
+/// the secret both sides sign with.
+struct Merchant {
+    brand: BrandId,
+    slug: String,
+    secret: Vec<u8>,
+}
+
+/// How a merchant is looked up.
+enum MerchantKey {
+    Slug(String),
+    Brand(BrandId),
+}
+
+/// The merchant and its secret: read, and written only the first time (when the brand has
+/// no payment settings yet), so notifications and API calls stay off the write path.
+async fn merchant(db: &Db, seal: &SealKey, key: MerchantKey) -> Result<Merchant, AppError> {
+    let found = db
+        .read(move |tx| {
+            Box::pin(async move {
+                let brand = match &key {
+                    MerchantKey::Slug(slug) => crate::storage::orgs::find_by_slug(tx, slug).await?,
+                    MerchantKey::Brand(id) => crate::storage::orgs::get(tx, *id).await?,
+                }
+                .ok_or(AppError::NotFound("merchant"))?;
+                let sealed = store::sandbox_secret(tx, brand.id).await?.map(|(_, s)| s);
+                Ok((brand.id, brand.slug, sealed))
+            })
+        })
+        .await?;
+    let (brand, slug, sealed) = found;
+    let secret = match sealed {
+        Some(sealed) => seal.open(&sealed)?,
+        None => {
+            let seal = seal.clone();
+            db.write(move |tx| Box::pin(async move { sandbox_secret_in(tx, &seal, brand).await }))
+                .await?
+        }
+    };
+    Ok(Merchant {
+        brand,
+        slug,
+        secret,
+    })
+}
+
 /// The secret for the merchant named `slug`.
 pub async fn sandbox_secret(db: &Db, seal: &SealKey, slug: &str) -> Result<Vec<u8>, AppError> {
-    let (seal, slug) = (seal.clone(), slug.to_owned());
-    db.write(move |tx| {
-        Box::pin(async move {
-            let brand = crate::storage::orgs::find_by_slug(tx, &slug)
-                .await?
-                .ok_or(AppError::NotFound("merchant"))?;
-            sandbox_secret_in(tx, &seal, brand.id).await
-        })
-    })
-    .await
+    Ok(merchant(db, seal, MerchantKey::Slug(slug.to_owned()))
+        .await?
+        .secret)
 }
 
 /// Opens a sandbox intent for the order inside the caller's transaction, with the
@@ -180,14 +219,14 @@ pub async fn sandbox_notification(
     signature: &str,
     body: &[u8],
 ) -> Result<PaymentApplied, AppError> {
-    let secret = sandbox_secret(db, seal, slug).await?;
-    sandbox::verify(&secret, signature, body, now_ms() / 1000).map_err(|e| {
+    let m = merchant(db, seal, MerchantKey::Slug(slug.to_owned())).await?;
+    sandbox::verify(&m.secret, signature, body, now_ms() / 1000).map_err(|e| {
         tracing::warn!(error = %e, "sandbox notification refused");
         AppError::BadCredentials
     })?;
     let n: Notification = serde_json::from_slice(body)
         .map_err(|_| AppError::invalid("body", shequn_domain::Reason::NotOneOf("notification")))?;
-    let brand = brand_of(db, slug).await?;
+    let brand = m.brand;
     if n.kind != "charge.succeeded" || n.charge.status != "paid" {
         return Ok(PaymentApplied::Duplicate);
     }
@@ -204,19 +243,6 @@ pub async fn sandbox_notification(
         n.charge.amount,
         &n.charge.currency,
     )
-    .await
-}
-
-async fn brand_of(db: &Db, slug: &str) -> Result<BrandId, AppError> {
-    let slug = slug.to_owned();
-    db.read(move |tx| {
-        Box::pin(async move {
-            Ok(crate::storage::orgs::find_by_slug(tx, &slug)
-                .await?
-                .ok_or(AppError::NotFound("merchant"))?
-                .id)
-        })
-    })
     .await
 }
 
@@ -300,9 +326,10 @@ async fn sandbox_reconcile(
     brand: BrandId,
     intent_no: &str,
 ) -> Result<Option<PaymentApplied>, AppError> {
-    let slug = slug_of(db, brand).await?;
-    let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
-    let charge = gateways.sandbox_query(&slug, &secret, intent_no).await?;
+    let m = merchant(db, &gateways.seal, MerchantKey::Brand(brand)).await?;
+    let charge = gateways
+        .sandbox_query(&m.slug, &m.secret, intent_no)
+        .await?;
     match (charge.status.as_str(), charge.transaction_id.as_deref()) {
         ("paid", Some(txn)) => Ok(Some(
             apply_charge_report(
@@ -318,20 +345,6 @@ async fn sandbox_reconcile(
         )),
         _ => Ok(None),
     }
-}
-
-async fn slug_of(db: &Db, brand: BrandId) -> Result<String, AppError> {
-    db.read(move |tx| {
-        Box::pin(async move {
-            Ok(crate::storage::orgs::get(tx, brand)
-                .await?
-                .ok_or(AppError::NotFound("brand"))?
-                .slug
-                .as_str()
-                .to_owned())
-        })
-    })
-    .await
 }
 
 /// Staff ask the provider about an order still waiting for payment.
@@ -422,14 +435,13 @@ async fn sandbox_refund(
         .into_iter()
         .find(|i| i.provider == SANDBOX && i.status == "paid")
         .ok_or(AppError::NotFound("paid sandbox intent"))?;
-    let slug = slug_of(db, brand).await?;
-    let secret = sandbox_secret(db, &gateways.seal, &slug).await?;
+    let m = merchant(db, &gateways.seal, MerchantKey::Brand(brand)).await?;
     let ask = RefundAsk {
         refund_no: r.refund_no.clone(),
         intent_no: intent.intent_no,
         amount: r.amount.get(),
     };
-    let answer = gateways.sandbox_refund(&slug, &secret, &ask).await?;
+    let answer = gateways.sandbox_refund(&m.slug, &m.secret, &ask).await?;
     if answer.status != "succeeded" {
         return Ok(false);
     }

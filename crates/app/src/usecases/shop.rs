@@ -8,16 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 use shequn_domain::order::OrderEvent;
-use shequn_domain::{
-    BrandId, Channel, Consent, Customer, CustomerId, Fen, Lifecycle, OrderId, Phone, ProductId,
-    Reason, SkuId,
-};
+use shequn_domain::{BrandId, Channel, CustomerId, Fen, OrderId, Phone, ProductId, Reason, SkuId};
 
 use crate::clock::now_ms;
 use crate::storage::db::Tx;
 use crate::storage::orders::{self as order_store, TimelineEntry};
 use crate::storage::shop::{self as store, ShippingRow};
-use crate::storage::{catalogue, communities, customers, links, orgs, refund_requests as requests};
+use crate::storage::{catalogue, customers, links, orgs, refund_requests as requests};
+use crate::usecases::links::{Newcomer, new_customer_by_link};
 use crate::usecases::orders::{self, Buyer, LineInput, Placed};
 use crate::usecases::payments::{self, PaymentIntent};
 use crate::usecases::refund_requests::RefundRequestView;
@@ -294,20 +292,6 @@ pub async fn session(db: &Db, brand: BrandId, token: &str) -> Result<Option<Shop
     .await
 }
 
-/// The session again, as it stands now (bound to a customer after a first checkout).
-pub async fn session_of(db: &Db, shopper: &Shopper) -> Shopper {
-    let (brand, id) = (shopper.brand, shopper.id);
-    let customer = db
-        .read(move |tx| Box::pin(async move { Ok(store::session_customer(tx, brand, id).await?) }))
-        .await
-        .ok()
-        .flatten();
-    Shopper {
-        customer,
-        ..shopper.clone()
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
     pub sku: SkuId,
@@ -480,61 +464,6 @@ fn shipping_of(input: &CheckoutInput) -> Result<(ShippingRow, Phone), AppError> 
     ))
 }
 
-/// The customer a first checkout makes: named as the recipient, attributed to the link
-/// the shopper came by (its channel, inviter, store and 群主), else to the official
-/// account (the store's usual entry). No marketing consent is implied by buying.
-async fn new_customer(
-    tx: &mut Tx,
-    brand: BrandId,
-    via: Option<&str>,
-    name: &str,
-    phone: Phone,
-    now: i64,
-) -> Result<CustomerId, AppError> {
-    let link = match via {
-        Some(code) => links::by_code(tx, code)
-            .await?
-            .filter(|(b, _)| *b == brand)
-            .map(|(_, l)| l),
-        None => None,
-    };
-    let (store, guide) = match &link {
-        Some(l) => match communities::get(tx, brand, l.community_id).await? {
-            Some((c, _)) => (Some(c.store_id), Some(c.owner_id)),
-            None => (None, None),
-        },
-        None => (None, None),
-    };
-    let channel = link
-        .as_ref()
-        .map_or(Channel::OfficialAccount, |l| l.channel);
-    let tier = customers::tier_map(tx, brand).await?.tier(channel);
-    let c = Customer {
-        id: CustomerId(0),
-        nickname: name.to_owned(),
-        avatar_flagged: false,
-        phone: Some(phone),
-        external_id: None,
-        channel,
-        invited_by: link.as_ref().and_then(|l| l.inviter_id),
-        tier,
-        tier_reason: None,
-        consent: Consent {
-            given: false,
-            at: None,
-            source: None,
-        },
-        tags: Vec::new(),
-        store_id: store,
-        guide_id: guide,
-        last_active_at: None,
-        lifecycle: Lifecycle::New,
-        created_at: now,
-        updated_at: now,
-    };
-    Ok(customers::insert(tx, brand, &c, now).await?.id)
-}
-
 /// Places the cart as one order and opens its payment intent; the cart empties. The same
 /// `checkout_key` again answers the order it placed (a form sent twice buys once).
 #[tracing::instrument(skip(db, shopper, input, checkout_key), fields(brand = %shopper.brand, session = shopper.id))]
@@ -564,25 +493,37 @@ pub async fn checkout(
                 return Err(AppError::invalid("cart", Reason::Required));
             }
             let now = now_ms();
-            let via = store::session_via(tx, brand, session).await?;
+            let link = match store::session_via(tx, brand, session).await? {
+                Some(code) => links::by_code(tx, &code)
+                    .await?
+                    .filter(|(b, _)| *b == brand)
+                    .map(|(_, l)| l),
+                None => None,
+            };
             let customer = match store::session_customer(tx, brand, session).await? {
                 Some(c) => c,
                 None => {
-                    let c =
-                        new_customer(tx, brand, via.as_deref(), &shipping.recipient, phone, now)
-                            .await?;
+                    // The store's usual entry is the official account's menu.
+                    let who = Newcomer {
+                        nickname: shipping.recipient.clone(),
+                        phone: Some(phone),
+                        external_id: None,
+                    };
+                    let c = new_customer_by_link(
+                        tx,
+                        brand,
+                        link.as_ref(),
+                        Channel::OfficialAccount,
+                        who,
+                        now,
+                    )
+                    .await?;
                     store::bind_customer(tx, brand, session, c).await?;
                     c
                 }
             };
             // The community whose join link brought the shopper, for its KPIs.
-            let community = match via.as_deref() {
-                Some(code) => links::by_code(tx, code)
-                    .await?
-                    .filter(|(b, _)| *b == brand)
-                    .map(|(_, l)| l.community_id),
-                None => None,
-            };
+            let community = link.as_ref().map(|l| l.community_id);
             let (c, _) = customers::get(tx, brand, customer)
                 .await?
                 .ok_or(AppError::NotFound("customer"))?;

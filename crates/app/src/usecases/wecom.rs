@@ -9,15 +9,15 @@
 use sha2::{Digest, Sha256};
 use shequn_domain::links::{self, channel_of_join_scene};
 use shequn_domain::{
-    Actor, BrandId, Channel, CommunityStatus, Consent, Customer, CustomerId, JoinLink, JoinSource,
-    Lifecycle, Placement, Reason, Role, StaffId,
+    Actor, BrandId, Channel, CommunityStatus, CustomerId, JoinLink, JoinSource, Placement, Reason,
+    Role, StaffId,
 };
 
 use crate::clock::now_ms;
 use crate::storage::db::Tx;
 use crate::storage::wecom::{self as store, WecomConfig};
-use crate::storage::{communities, customers, links as link_store, members, screening, staff};
-use crate::usecases::links::after_join;
+use crate::storage::{communities, customers, links as link_store, members, screening};
+use crate::usecases::links::{Newcomer, after_join, new_customer_by_link};
 use crate::wecom::WecomCrypto;
 use crate::wecom::crypto::valid_encoding_aes_key;
 use crate::wecom::event::{Envelope, WecomEvent, parse_event};
@@ -321,20 +321,6 @@ async fn contact(
     if let Some(id) = customers::id_by_external_id(tx, brand, external_id).await? {
         return Ok((id, false));
     }
-    let (store, guide) = match link {
-        Some(l) => match communities::get(tx, brand, l.community_id).await? {
-            Some((c, _)) => (Some(c.store_id), Some(c.owner_id)),
-            None => (None, None),
-        },
-        None => (None, None),
-    };
-    // An owner who left the store since is no guide to hand the customer to.
-    let guide = match guide {
-        Some(g) if staff::get(tx, brand, g).await?.is_some_and(|s| s.active) => Some(g),
-        _ => None,
-    };
-    let channel = link.map_or(fallback, |l| l.channel);
-    let tier = customers::tier_map(tx, brand).await?.tier(channel);
     let tail: String = external_id
         .chars()
         .rev()
@@ -343,30 +329,12 @@ async fn contact(
         .into_iter()
         .rev()
         .collect();
-    let new = Customer {
-        id: CustomerId(0),
+    let who = Newcomer {
         // WeCom's callback carries no nickname; staff or an ingest fill it in later.
         nickname: format!("企微客户{tail}"),
-        avatar_flagged: false,
         phone: None,
         external_id: Some(external_id.to_owned()),
-        channel,
-        invited_by: link.and_then(|l| l.inviter_id),
-        tier,
-        tier_reason: None,
-        consent: Consent {
-            given: false,
-            at: None,
-            source: None,
-        },
-        tags: Vec::new(),
-        store_id: store,
-        guide_id: guide,
-        last_active_at: None,
-        lifecycle: Lifecycle::New,
-        created_at: now,
-        updated_at: now,
     };
-    let made = customers::insert(tx, brand, &new, now).await?;
-    Ok((made.id, true))
+    let id = new_customer_by_link(tx, brand, link, fallback, who, now).await?;
+    Ok((id, true))
 }

@@ -70,7 +70,7 @@ async fn checked_out(
     skus: (i64, i64),
     key: &str,
 ) -> (shop::Shopper, OrderId, payments::PaymentIntent) {
-    let (shopper, _) = shop::open_session(&app.db, BrandId(brand), None)
+    let (shopper, token) = shop::open_session(&app.db, BrandId(brand), None)
         .await
         .expect("a session");
     shop::add_to_cart(&app.db, &shopper, skus.0, 2)
@@ -89,7 +89,11 @@ async fn checked_out(
     let (order, intent) = shop::checkout(&app.db, &shopper, input, key)
         .await
         .expect("checkout");
-    let shopper = shop::session_of(&app.db, &shopper).await;
+    // The session again, now bound to the customer its checkout made.
+    let shopper = shop::session(&app.db, shopper.brand, &token)
+        .await
+        .expect("read")
+        .expect("live");
     (shopper, order, intent)
 }
 
@@ -679,7 +683,7 @@ async fn a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_b
         .await
         .expect(201);
     let code = link["code"].as_str().expect("a code").to_owned();
-    let (shopper, _) = shop::open_session(&app.db, BrandId(demo.brand_id), Some(&code))
+    let (shopper, token) = shop::open_session(&app.db, BrandId(demo.brand_id), Some(&code))
         .await
         .expect("session");
     shop::add_to_cart(&app.db, &shopper, skus.1, 2)
@@ -719,7 +723,11 @@ async fn a_shopper_by_a_join_link_is_attributed_and_the_refund_queue_is_scoped_b
     )
     .await
     .expect("paid");
-    let shopper = shop::session_of(&app.db, &shopper).await;
+    // The session again, now bound to the customer its checkout made.
+    let shopper = shop::session(&app.db, shopper.brand, &token)
+        .await
+        .expect("read")
+        .expect("live");
     let req = shop::request_refund(
         &app.db,
         &shopper,
